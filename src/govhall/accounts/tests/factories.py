@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import factory
+
+from govhall.accounts.models import User
+from govhall.core.identifiers import id_number_with_check, uscc_with_check
+from govhall.organizations.models import Post
+from govhall.organizations.tests.factories import DepartmentFactory
+
+PASSWORD = "Govhall#2026"
+
+
+def _id_number(n: int) -> str:
+    # 谯城区 341602, born 1980-01-01 plus n days' worth of sequence, odd sequence = male.
+    return id_number_with_check(f"34160219800101{n % 1000:03d}"[:17]) if n < 1000 else (
+        id_number_with_check(f"3416021981{(n // 1000) % 12 + 1:02d}{(n // 1000) % 28 + 1:02d}{n % 1000:03d}")
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    kind = User.Kind.CITIZEN
+    name = "张三"
+    phone = "13800000000"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CitizenFactory(UserFactory):
+    id_number = factory.Sequence(_id_number)
+    username = factory.LazyAttribute(lambda o: o.id_number)
+
+
+class EnterpriseFactory(UserFactory):
+    kind = User.Kind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"亳州测试商贸有限公司{n}")
+    uscc = factory.Sequence(lambda n: uscc_with_check(f"91341600MA{n:07d}"[:17]))
+    username = factory.LazyAttribute(lambda o: o.uscc)
+    legal_representative = "李四"
+
+
+class StaffFactory(UserFactory):
+    kind = User.Kind.STAFF
+    username = factory.Sequence(lambda n: f"staff{n}")
+    name = "王五"
+    department = factory.SubFactory(DepartmentFactory)
+
+    @factory.post_generation
+    def posts(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.posts.set(Post.objects.filter(code__in=extracted))
+
+
+class AdminFactory(UserFactory):
+    kind = User.Kind.ADMIN
+    username = factory.Sequence(lambda n: f"admin{n}")
+    name = "管理员"
+    is_staff = True
+    is_superuser = True

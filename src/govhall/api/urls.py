@@ -1,0 +1,27 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from govhall.accounts import apis as account_apis
+from govhall.organizations import apis as organization_apis
+
+v1 = [
+    path("auth/register", account_apis.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token", account_apis.TokenApi.as_view(), name="auth-token"),
+    path("me", account_apis.MeApi.as_view(), name="me"),
+    path("regions", organization_apis.RegionListApi.as_view(), name="regions"),
+    path("departments", organization_apis.DepartmentListApi.as_view(), name="departments"),
+    path(
+        "departments/<int:department_id>/staff",
+        account_apis.DepartmentStaffApi.as_view(),
+        name="department-staff",
+    ),
+    path("service-centers", organization_apis.ServiceCenterListApi.as_view(), name="service-centers"),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "govhall.organizations"
+    label = "organizations"
+    verbose_name = "组织机构"

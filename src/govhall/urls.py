@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("govhall.api.urls")),
+    path("workbench/", include("govhall.workbench.urls")),
+    path("", include("govhall.portal.urls")),
+]
+
+handler400 = "govhall.portal.views.error_400"
+handler403 = "govhall.portal.views.error_403"
+handler404 = "govhall.portal.views.error_404"
+handler500 = "govhall.portal.views.error_500"
