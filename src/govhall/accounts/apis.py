@@ -60,7 +60,9 @@ class RegisterApi(APIView):
 
         def validate(self, attrs):
             required = (
-                ["id_number"] if attrs["kind"] == User.Kind.CITIZEN else ["uscc", "legal_representative"]
+                ["id_number"]
+                if attrs["kind"] == User.Kind.CITIZEN
+                else ["uscc", "legal_representative"]
             )
             missing = {f: [_("该字段是必填项。")] for f in required if not attrs.get(f)}
             if missing:
@@ -80,7 +82,10 @@ class RegisterApi(APIView):
         data = serializer.validated_data
         if data["kind"] == User.Kind.CITIZEN:
             user = services.user_register_citizen(
-                name=data["name"], id_number=data["id_number"], phone=data["phone"], password=data["password"]
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                password=data["password"],
             )
         else:
             user = services.user_register_enterprise(
@@ -170,7 +175,9 @@ class DepartmentStaffApi(APIView):
     def get(self, request, department_id: int):
         staff = selectors.department_staff_list(actor=request.user, department_id=department_id)
         rows = list(staff)
-        return Response({"count": len(rows), "results": self.OutputSerializer(rows, many=True).data})
+        return Response(
+            {"count": len(rows), "results": self.OutputSerializer(rows, many=True).data}
+        )
 
 
 __all__ = ["DepartmentStaffApi", "MeApi", "RegisterApi", "TokenApi", "mask_id_number"]

@@ -41,10 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(_("登录名"), max_length=64, unique=True)
     kind = models.CharField(_("用户类型"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("姓名/名称"), max_length=100)
-    id_number = models.CharField(
-        _("身份证号"), max_length=18, null=True, blank=True, unique=True
+    id_number = models.CharField(_("身份证号"), max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
     )
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
@@ -67,7 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     posts = models.ManyToManyField(Post, verbose_name=_("岗位"), blank=True, related_name="holders")
     is_active = models.BooleanField(_("有效"), default=True)
     is_staff = models.BooleanField(
-        _("可进入管理后台"), default=False, help_text=_("系统管理员和配置人员可登录 Django 管理后台。")
+        _("可进入管理后台"),
+        default=False,
+        help_text=_("系统管理员和配置人员可登录 Django 管理后台。"),
     )
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
 

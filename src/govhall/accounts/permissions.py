@@ -16,7 +16,9 @@ def is_system_admin(actor: Any) -> bool:
 
 
 def is_department_staff(actor: Any) -> bool:
-    return is_authenticated_user(actor) and actor.kind == User.Kind.STAFF and bool(actor.department_id)
+    return (
+        is_authenticated_user(actor) and actor.kind == User.Kind.STAFF and bool(actor.department_id)
+    )
 
 
 def post_codes(actor: Any) -> set[str]:
@@ -36,7 +38,11 @@ def holds_post(actor: Any, post_code: str) -> bool:
 
 def acts_for_department(actor: Any, department_id: int | None) -> bool:
     """Staff act only for their own department; a clerk of 住建局 cannot act on 公安局's work."""
-    return is_department_staff(actor) and department_id is not None and actor.department_id == department_id
+    return (
+        is_department_staff(actor)
+        and department_id is not None
+        and actor.department_id == department_id
+    )
 
 
 def can_use_workbench(actor: Any) -> bool:

@@ -74,7 +74,9 @@ def _save_new_user(user: User, *, duplicate_field: str, duplicate_message: str) 
     except IntegrityError as exc:
         # Two registrations racing for the same identifier: the unique index decides.
         raise errors.Conflict(
-            duplicate_message, code="already_registered", fields={duplicate_field: [duplicate_message]}
+            duplicate_message,
+            code="already_registered",
+            fields={duplicate_field: [duplicate_message]},
         ) from exc
     return user
 
@@ -87,7 +89,9 @@ def user_register_citizen(*, name: str, id_number: str, phone: str, password: st
     phone = _check_phone(phone)
     duplicate = _("该身份证号已注册,请直接登录或找回密码。")
     if User.objects.filter(username=id_number).exists():
-        raise errors.Conflict(duplicate, code="already_registered", fields={"id_number": [duplicate]})
+        raise errors.Conflict(
+            duplicate, code="already_registered", fields={"id_number": [duplicate]}
+        )
     user = User(
         username=id_number, kind=User.Kind.CITIZEN, name=name, id_number=id_number, phone=phone
     )
@@ -198,9 +202,7 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
     """The usable token for ``raw``, or None (unknown, expired, revoked, or user disabled)."""
     if not raw or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=_token_digest(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=_token_digest(raw)).first()
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()
@@ -283,9 +285,7 @@ def staff_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    _save_new_user(
-        user, duplicate_field="username", duplicate_message=_("该登录名已被使用。")
-    )
+    _save_new_user(user, duplicate_field="username", duplicate_message=_("该登录名已被使用。"))
     user.posts.set(found)
     audit_record(
         actor=actor,

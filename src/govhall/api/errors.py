@@ -60,7 +60,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = error_body("unauthenticated", _("请先登录或提供有效的访问令牌。"))
     elif isinstance(exc, exceptions.AuthenticationFailed):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "unauthenticated"
-        body = error_body(code if code != "authentication_failed" else "unauthenticated", str(exc.detail))
+        body = error_body(
+            code if code != "authentication_failed" else "unauthenticated", str(exc.detail)
+        )
     elif isinstance(exc, exceptions.PermissionDenied):
         body = error_body("forbidden", _("您没有权限执行此操作。"))
     elif isinstance(exc, exceptions.NotFound):

@@ -15,7 +15,9 @@ v1 = [
         account_apis.DepartmentStaffApi.as_view(),
         name="department-staff",
     ),
-    path("service-centers", organization_apis.ServiceCenterListApi.as_view(), name="service-centers"),
+    path(
+        "service-centers", organization_apis.ServiceCenterListApi.as_view(), name="service-centers"
+    ),
 ]
 
 app_name = "api"

@@ -39,7 +39,7 @@ def sm3_hex(data: bytes) -> str:
     try:
         return hashlib.new("sm3", data).hexdigest()
     except ValueError:  # OpenSSL without SM3
-        from gmssl import sm3, func
+        from gmssl import func, sm3
 
         return sm3.sm3_hash(func.bytes_to_list(data))
 
@@ -185,7 +185,9 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
             )
             return ChainReport(False, checked, entry.seq, entry.hash, problem)
         if entry.prev_hash != expected_prev:
-            problem = f"row seq {entry.seq}: prev_hash does not match the hash of row {entry.seq - 1}"
+            problem = (
+                f"row seq {entry.seq}: prev_hash does not match the hash of row {entry.seq - 1}"
+            )
             return ChainReport(False, checked, entry.seq, entry.hash, problem)
         if compute_hash(entry) != entry.hash:
             problem = f"row seq {entry.seq}: content does not match its hash (row was changed)"

@@ -44,7 +44,17 @@ class DepartmentListApi(generics.ListAPIView):
 
         class Meta:
             model = Department
-            fields = ["id", "name", "short_name", "uscc", "region", "region_name", "parent", "phone", "address"]
+            fields = [
+                "id",
+                "name",
+                "short_name",
+                "uscc",
+                "region",
+                "region_name",
+                "parent",
+                "phone",
+                "address",
+            ]
 
     serializer_class = OutputSerializer
 

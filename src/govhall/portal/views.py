@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
-    return render(request, "portal/error.html", {"status": status, "message": message}, status=status)
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "fields": {}}}, status=status
+        )
+    return render(
+        request, "portal/error.html", {"status": status, "message": message}, status=status
+    )
 
 
 def error_400(request, exception=None):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import factory
 
 from govhall.accounts.models import User
@@ -11,10 +13,10 @@ PASSWORD = "Govhall#2026"
 
 
 def _id_number(n: int) -> str:
-    # 谯城区 341602, born 1980-01-01 plus n days' worth of sequence, odd sequence = male.
-    return id_number_with_check(f"34160219800101{n % 1000:03d}"[:17]) if n < 1000 else (
-        id_number_with_check(f"3416021981{(n // 1000) % 12 + 1:02d}{(n // 1000) % 28 + 1:02d}{n % 1000:03d}")
-    )
+    """A valid 身份证号 of 谯城区 (341602): a birth date and a sequence derived from ``n``."""
+    birth = date(1970, 1, 1) + timedelta(days=n % 15000)
+    sequence = (n // 15000) % 1000
+    return id_number_with_check(f"341602{birth:%Y%m%d}{sequence:03d}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

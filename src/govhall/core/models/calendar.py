@@ -8,7 +8,9 @@ class CalendarYear(models.Model):
     days are authoritative for that year (over the chinese-calendar package)."""
 
     year = models.PositiveIntegerField(_("年份"), unique=True)
-    source = models.CharField(_("依据"), max_length=300, help_text=_("如:国务院办公厅关于某年部分节假日安排的通知"))
+    source = models.CharField(
+        _("依据"), max_length=300, help_text=_("如:国务院办公厅关于某年部分节假日安排的通知")
+    )
     loaded_at = models.DateTimeField(_("导入时间"), auto_now=True)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
