@@ -161,7 +161,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("GOVHALL_TEST_SQLITE", "") or None}
+    # Tests use a file (not ":memory:") so that concurrency tests see real cross-connection locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_govhall.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
@@ -261,6 +262,7 @@ USE_TZ = True
 # --- files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from here after `collectstatic`
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

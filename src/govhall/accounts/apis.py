@@ -52,9 +52,15 @@ class RegisterApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=[User.Kind.CITIZEN, User.Kind.ENTERPRISE])
         name = serializers.CharField(max_length=100)
-        id_number = serializers.CharField(max_length=30, required=False)
-        uscc = serializers.CharField(max_length=30, required=False)
-        legal_representative = serializers.CharField(max_length=50, required=False)
+        id_number = serializers.CharField(
+            max_length=30, required=False, allow_null=True, allow_blank=True
+        )
+        uscc = serializers.CharField(
+            max_length=30, required=False, allow_null=True, allow_blank=True
+        )
+        legal_representative = serializers.CharField(
+            max_length=50, required=False, allow_null=True, allow_blank=True
+        )
         phone = serializers.CharField(max_length=20)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 

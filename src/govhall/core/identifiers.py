@@ -73,8 +73,11 @@ def is_valid_uscc(value: str) -> bool:
 
 
 def id_number_with_check(first17: str) -> str:
-    """Complete a 17-digit body with its GB 11643 check character (for generators)."""
-    return first17 + ric.calc_check_digit(first17)
+    """Complete a 17-digit body with its GB 11643 check character (for generators).
+
+    ``ric.calc_check_digit`` expects the number *with* a check position, which it ignores.
+    """
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 def uscc_with_check(first17: str) -> str:

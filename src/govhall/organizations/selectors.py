@@ -31,5 +31,5 @@ def service_center_list(*, region: str | None = None) -> QuerySet[ServiceCenter]
         "windows__departments"
     )
     if region:
-        queryset = queryset.filter(region_id__startswith=region_prefix(region))
+        queryset = queryset.filter(region__code__startswith=region_prefix(region))
     return queryset.order_by("region_id", "-is_agency_point", "name")

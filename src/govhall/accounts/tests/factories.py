@@ -13,9 +13,13 @@ PASSWORD = "Govhall#2026"
 
 
 def _id_number(n: int) -> str:
-    """A valid 身份证号 of 谯城区 (341602): a birth date and a sequence derived from ``n``."""
-    birth = date(1970, 1, 1) + timedelta(days=n % 15000)
-    sequence = (n // 15000) % 1000
+    """A valid 身份证号 of 谯城区 (341602): a birth date and a sequence derived from ``n``.
+
+    341602 exists since 2000 and python-stdnum checks that the region code existed in the birth
+    year, so births start in 2000 (adults by 2026 until 2008).
+    """
+    birth = date(2000, 1, 1) + timedelta(days=n % 3000)
+    sequence = (n // 3000) % 1000
     return id_number_with_check(f"341602{birth:%Y%m%d}{sequence:03d}")
 
 
