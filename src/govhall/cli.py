@@ -81,7 +81,7 @@ def _serve_process(host: str, port: int, workers: int, threads: int) -> subproce
 
 
 def _worker_process() -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 (our own interpreter)
+    return subprocess.Popen(
         [sys.executable, "-m", "govhall.cli", "worker"], env=_child_env()
     )
 
