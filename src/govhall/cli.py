@@ -81,9 +81,7 @@ def _serve_process(host: str, port: int, workers: int, threads: int) -> subproce
 
 
 def _worker_process() -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "govhall.cli", "worker"], env=_child_env()
-    )
+    return subprocess.Popen([sys.executable, "-m", "govhall.cli", "worker"], env=_child_env())
 
 
 def _supervise(processes: list[subprocess.Popen]) -> int:
@@ -111,7 +109,9 @@ def _supervise(processes: list[subprocess.Popen]) -> int:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-    return code
+    # Ctrl-C reaches the children too; one may exit before we notice the signal ourselves.
+    time.sleep(0.1)
+    return 0 if stopping else code
 
 
 def _print_accounts(accounts_file: Path) -> None:

@@ -29,7 +29,10 @@ def _fast_hasher_and_fresh_cache(settings):
     ]
     from django.core.cache import cache
 
+    from govhall.core.calendar import calendar_cache_clear
+
     cache.clear()
+    calendar_cache_clear()  # the per-process year cache outlives a test's rollback
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models import AuditCheck, AuditEntry, Job
 
-with contextlib.suppress(ImportError):  # the calendar admin lives in its own module
-    from govhall.core import admin_calendar  # noqa: F401
+from govhall.core import admin_calendar  # noqa: F401  (registers the calendar admin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
