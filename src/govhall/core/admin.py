@@ -4,9 +4,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.models import AuditCheck, AuditEntry, Job
-
 from govhall.core import admin_calendar  # noqa: F401  (registers the calendar admin)
+from govhall.core.models import AuditCheck, AuditEntry, Job
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
