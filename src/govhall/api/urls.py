@@ -2,12 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from govhall.accounts import apis as account_apis
+from govhall.core import apis as core_apis
 from govhall.organizations import apis as organization_apis
 
 v1 = [
     path("auth/register", account_apis.RegisterApi.as_view(), name="auth-register"),
     path("auth/token", account_apis.TokenApi.as_view(), name="auth-token"),
     path("me", account_apis.MeApi.as_view(), name="me"),
+    path("codes", core_apis.CodeTableListApi.as_view(), name="codes"),
+    path("codes/<slug:key>", core_apis.CodeTableDetailApi.as_view(), name="code-table"),
     path("regions", organization_apis.RegionListApi.as_view(), name="regions"),
     path("departments", organization_apis.DepartmentListApi.as_view(), name="departments"),
     path(
