@@ -7,6 +7,7 @@ import factory
 from govhall.accounts.models import User
 from govhall.core.identifiers import id_number_with_check, uscc_with_check
 from govhall.organizations.models import Post
+from govhall.organizations.services import posts_ensure
 from govhall.organizations.tests.factories import DepartmentFactory
 
 PASSWORD = "Govhall#2026"
@@ -62,7 +63,9 @@ class StaffFactory(UserFactory):
     @factory.post_generation
     def posts(obj, create, extracted, **kwargs):
         if create and extracted:
+            posts_ensure()  # a transactional test before this one may have flushed them
             obj.posts.set(Post.objects.filter(code__in=extracted))
+            assert obj.posts.count() == len(extracted), f"unknown post in {extracted}"
 
 
 class AdminFactory(UserFactory):

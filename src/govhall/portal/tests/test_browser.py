@@ -1,0 +1,226 @@
+"""End-to-end in the system Chromium: registration, logout/login, workbench, htmx, layout.
+
+Screenshots of the home page (390 px and 1280 px wide) and a few other pages are written to
+<tmp>/govhall-screens/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govhall.core.identifiers import id_number_with_check
+from govhall.organizations.services import posts_ensure
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Screenshots for a person to look at (GOVHALL_SCREENSHOT_DIR, default <tmp>/govhall-screens).
+SCREENS = Path(
+    os.environ.get("GOVHALL_SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "govhall-screens")
+)
+NEW_ID = id_number_with_check("34160220020315456")
+NEW_PASSWORD = "Bo#Zhou2026ok"
+
+
+@pytest.fixture(autouse=True)
+def _posts(transactional_db) -> None:
+    """Transactional tests empty every table afterwards, including the posts (受理, 审核...)
+    that a data migration created; put them back before each test."""
+    posts_ensure()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("system Chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
+    # fixtures and the live server) refuses to run beside one unless told it is safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """``page_for(width)``: a fresh browser context; fails the test on foreign requests or
+    JavaScript errors."""
+    contexts = []
+    problems: list[str] = []
+
+    def make(width: int = 1280, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+
+        def on_request(request) -> None:
+            if not request.url.startswith((live_server.url, "data:")):
+                problems.append(f"external request: {request.url}")
+
+        page.on("request", on_request)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert problems == []
+
+
+def test_citizen_registers_logs_out_and_logs_in_again(page_for, live_server):
+    from playwright.sync_api import expect
+
+    page = page_for(390, 844)
+    page.goto(f"{live_server.url}/register/")
+    form = page.locator("main form")
+    form.get_by_label("姓名").fill("周九")
+    form.get_by_label("身份证号").fill(NEW_ID)
+    form.get_by_label("手机号码").focus()  # leaving the field triggers the htmx check
+    expect(page.locator("#id_number_check")).to_contain_text("身份证号格式正确")
+    form.get_by_label("手机号码").fill("13955880000")
+    form.locator("#id_password").fill(NEW_PASSWORD)
+    form.locator("#id_password_confirm").fill(NEW_PASSWORD)
+    page.screenshot(path=SCREENS / "register-390.png", full_page=True)
+    form.get_by_role("button", name="注册").click()
+
+    expect(page).to_have_url(f"{live_server.url}/account/")
+    expect(page.get_by_role("status")).to_contain_text("注册成功")
+    expect(page.locator("main")).to_contain_text(NEW_ID)
+    page.screenshot(path=SCREENS / "account-390.png", full_page=True)
+
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("status")).to_contain_text("您已安全退出")
+
+    page.get_by_role("link", name="登录").click()
+    page.get_by_label("用户名").fill(NEW_ID.lower())
+    page.get_by_label("密码").fill(NEW_PASSWORD)
+    page.locator("main form").get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}/account/")
+    expect(page.locator("header")).to_contain_text("您好,周九")
+
+
+def test_registration_errors_show_at_the_fields(page_for, live_server):
+    from playwright.sync_api import expect
+
+    page = page_for()
+    page.goto(f"{live_server.url}/register/")
+    form = page.locator("main form")
+    bad = NEW_ID[:-1] + ("0" if NEW_ID[-1] != "0" else "1")
+    form.get_by_label("姓名").fill("周九")
+    form.get_by_label("身份证号").fill(bad)
+    form.get_by_label("手机号码").fill("13955880000")
+    form.locator("#id_password").fill(NEW_PASSWORD)
+    form.locator("#id_password_confirm").fill(NEW_PASSWORD)
+    form.get_by_role("button", name="注册").click()
+    expect(page.locator("#id_id_number_error")).to_contain_text("校验位不正确")
+    expect(page.get_by_label("身份证号")).to_have_attribute("aria-invalid", "true")
+
+
+def test_staff_member_logs_in_to_the_workbench(page_for, live_server, clerk, password):
+    from playwright.sync_api import expect
+
+    page = page_for()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill(clerk.username)
+    page.get_by_label("密码").fill(password)
+    page.locator("main form").get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}/workbench/")
+    sidebar = page.locator("aside")
+    expect(sidebar).to_contain_text("亳州市住房和城乡建设局")
+    expect(sidebar).to_contain_text("受理")
+    page.screenshot(path=SCREENS / "workbench-1280.png", full_page=True)
+    sidebar.get_by_role("link", name="本部门人员").click()
+    expect(page.locator("main table")).to_contain_text(clerk.username)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=SCREENS / "workbench-staff-390.png", full_page=True)
+
+
+def test_admin_sees_the_calendar_banner(page_for, live_server, admin_user, password, monkeypatch):
+    from playwright.sync_api import expect
+
+    monkeypatch.setattr("govhall.workbench.frame.calendar_missing_years", lambda: [2027])
+    page = page_for()
+    page.goto(f"{live_server.url}/login/?next=/workbench/")
+    page.get_by_label("用户名").fill(admin_user.username)
+    page.get_by_label("密码").fill(password)
+    page.locator("main form").get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}/workbench/")
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text("2027年工作日历尚未导入")
+    expect(banner.get_by_role("link")).to_have_attribute("href", "/admin/core/calendaryear/")
+    page.screenshot(path=SCREENS / "workbench-admin-1280.png", full_page=True)
+
+
+def test_directory_filter_works_with_htmx(page_for, live_server, directory):
+    from playwright.sync_api import expect
+
+    page = page_for(390, 844)
+    page.goto(f"{live_server.url}/directory/")
+    results = page.locator("#directory-results")
+    expect(results).to_contain_text("亳州市政务服务中心")
+    page.get_by_label("所在区划").select_option("341602001000")
+    expect(results).not_to_contain_text("亳州市政务服务中心")
+    expect(results).to_contain_text("花戏楼街道便民服务中心")
+    expect(page).to_have_url(f"{live_server.url}/directory/?region=341602001000")
+    page.screenshot(path=SCREENS / "directory-390.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_home_page_layout(page_for, live_server, directory, width):
+    from playwright.sync_api import expect
+
+    page = page_for(width, 900)
+    page.goto(f"{live_server.url}/")
+    cards = page.locator(".entry-card")
+    expect(cards).to_have_count(5)
+    expect(page.locator(".entry-card[aria-disabled=true]")).to_have_count(5)
+    # Nothing is wider than the window (no sideways scrolling on a phone).
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The skip link is the first thing a keyboard reaches and becomes visible.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到主要内容")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Escape")
+    page.mouse.click(1, 1)
+    page.screenshot(path=SCREENS / f"home-{width}.png", full_page=True)
+
+
+@pytest.mark.urls("govhall.portal.tests.urls_with_features")
+def test_home_page_with_a_feature_open(page_for, live_server, directory):
+    """Once an app provides ``cases:progress`` its card is a working link."""
+    from playwright.sync_api import expect
+
+    page = page_for(1280, 900)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".entry-card[aria-disabled=true]")).to_have_count(4)
+    card = page.get_by_role("link", name="进度查询 凭办件编号,查询办理进度和结果")
+    page.screenshot(path=SCREENS / "home-feature-1280.png", full_page=True)
+    card.click()
+    expect(page).to_have_url(f"{live_server.url}/feature-stubs/cases/progress/")
