@@ -5,11 +5,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from govhall.accounts import selectors, services
 from govhall.accounts.models import ApiToken, User
+from govhall.accounts.throttles import RegistrationThrottle
 from govhall.core.identifiers import mask_id_number, mask_phone
 
 
@@ -46,8 +46,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "register"
+    throttle_classes = [RegistrationThrottle]
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=[User.Kind.CITIZEN, User.Kind.ENTERPRISE])

@@ -281,3 +281,33 @@ def test_logout_is_post_only(client_as, applicant):
     assert response.redirect_chain[-1][0] == reverse("portal:home")
     assert "您已安全退出" in response.content.decode()
     assert client.get(reverse("portal:account")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_register_page_and_api_share_one_rate_limit(client, settings):
+    from rest_framework.test import APIClient
+
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], register="2/hour")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    api_settings.reload()
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        api = APIClient()
+        assert api.post("/api/v1/auth/register", {}, format="json").status_code == 400
+        assert client.post("/register/", {"kind": "citizen"}).status_code == 400
+        third = client.post("/register/", {"kind": "citizen"})
+        assert third.status_code == 429
+        assert "注册过于频繁" in third.content.decode()
+        blocked = api.post("/api/v1/auth/register", {}, format="json")
+        assert blocked.status_code == 429
+        assert blocked.json()["error"]["code"] == "too_many_requests"
+    finally:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": dict(rates, register="30/hour"),
+        }
+        api_settings.reload()
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from govhall.accounts import permissions, services
 from govhall.accounts.models import User
+from govhall.accounts.throttles import registration_allowed
 from govhall.core import errors
 from govhall.core.identifiers import normalize_id_number
 from govhall.portal.forms import CitizenRegisterForm, EnterpriseRegisterForm, LoginForm
@@ -57,6 +58,10 @@ def register(request: HttpRequest) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
+        if not registration_allowed(request):
+            form.is_valid()
+            form.add_error(None, _("注册过于频繁,请稍后再试。"))
+            return render(request, "portal/register.html", {"form": form, "kind": kind}, status=429)
         if form.is_valid():
             try:
                 user = _register_user(kind, form.cleaned_data)
