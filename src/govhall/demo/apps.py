@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "govhall.demo"
     label = "demo"
-    verbose_name = "示范城市"
+    verbose_name = _("示范城市")

@@ -82,3 +82,15 @@ def test_region_codes_and_prefixes():
     assert region_prefix("341610000000") == "341610"  # never the sibling 341611
     assert region_prefix("341602001000") == "341602001"
     assert region_prefix("341602001002") == "341602001002"
+
+
+def test_a_region_code_newer_than_the_birth_date_is_accepted():
+    # 谯城区 (341602) exists since 2000; people registered late carry it with an earlier birth.
+    late = id_number_with_check("34160219900307123")
+    assert not ric.is_valid(late)  # python-stdnum alone refuses it
+    assert normalize_id_number(late) == late
+
+
+def test_an_unknown_region_code_is_still_refused():
+    with pytest.raises(errors.ValidationError, match="地区码"):
+        normalize_id_number(id_number_with_check("99160219900307123"))
