@@ -76,6 +76,7 @@ def _serve_process(host: str, port: int, workers: int, threads: int) -> subproce
         "-",
         "--graceful-timeout",
         "10",
+        "--no-control-socket",  # one per user by default: two instances would share it
     ]
     return subprocess.Popen(command, env=_child_env())  # noqa: S603 (our own interpreter)
 
