@@ -25,7 +25,7 @@ from govhall.accounts.models import ApiToken, User
 from govhall.core import errors
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import mask_id_number, normalize_id_number, normalize_uscc
-from govhall.organizations.models import Department, Post
+from govhall.organizations.models import Department, Post, ServiceCenter
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _NAME = re.compile(r"^[\u3400-\u9fff\u00b7\u2022A-Za-z· ]{2,50}$")
@@ -248,6 +248,20 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
     return actor
 
 
+def _require_admin_or_system(actor: User | str | None) -> None:
+    """Only system administrators, or the system itself (actor None or a label), manage accounts."""
+    if isinstance(actor, User) and actor.kind != User.Kind.ADMIN:
+        raise errors.PermissionDenied()
+
+
+def _check_login_name(username: str) -> str:
+    username = (username or "").strip()
+    if not re.match(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$", username):
+        message = _("工作人员登录名应以字母开头,3至32位字母、数字或 _ . -。")
+        raise errors.ValidationError(message, fields={"username": [message]})
+    return username
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -264,12 +278,8 @@ def staff_create(
 
     Only system administrators (or the system itself, e.g. the demo loader) create staff.
     """
-    if isinstance(actor, User) and actor.kind != User.Kind.ADMIN:
-        raise errors.PermissionDenied()
-    username = (username or "").strip()
-    if not re.match(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$", username):
-        message = _("工作人员登录名应以字母开头,3至32位字母、数字或 _ . -。")
-        raise errors.ValidationError(message, fields={"username": [message]})
+    _require_admin_or_system(actor)
+    username = _check_login_name(username)
     post_codes = sorted(set(posts))
     found = list(Post.objects.filter(code__in=post_codes))
     if len(found) != len(post_codes):
@@ -292,5 +302,43 @@ def staff_create(
         action="accounts.staff_create",
         obj=user,
         after={"department": department.pk, "posts": post_codes},
+    )
+    return user
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    actor: User | str | None,
+    username: str,
+    name: str,
+    id_number: str,
+    phone: str,
+    service_center: ServiceCenter,
+    password: str,
+) -> User:
+    """Create an agent (代办员) working at a township or village agency point (代办点)."""
+    _require_admin_or_system(actor)
+    if not service_center.is_agency_point:
+        message = _("代办员须隶属于代办点。")
+        raise errors.ValidationError(message, fields={"service_center": [message]})
+    user = User(
+        username=_check_login_name(username),
+        kind=User.Kind.AGENT,
+        name=_check_person_name(name),
+        id_number=normalize_id_number(id_number),
+        phone=_check_phone(phone),
+        service_center=service_center,
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    _save_new_user(
+        user, duplicate_field="username", duplicate_message=_("该登录名或身份证号已被使用。")
+    )
+    audit_record(
+        actor=actor,
+        action="accounts.agent_create",
+        obj=user,
+        after={"service_center": service_center.pk, "id_number": mask_id_number(user.id_number)},
     )
     return user

@@ -21,7 +21,12 @@ from typing import Any
 from django.db import models, transaction
 
 from govhall.accounts.models import User
-from govhall.accounts.services import staff_create, user_register_citizen, user_register_enterprise
+from govhall.accounts.services import (
+    agent_create,
+    staff_create,
+    user_register_citizen,
+    user_register_enterprise,
+)
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
@@ -290,21 +295,14 @@ def _load_agent(accounts: list[dict[str, Any]]) -> tuple[int, int]:
     if user is None:
         person = _persona_person(spec["person"])
         center = ServiceCenter.objects.get(region_id=spec["village"], is_agency_point=True)
-        user = User(
+        user = agent_create(
+            actor=AUDIT_ACTOR,
             username=spec["username"],
-            kind=User.Kind.AGENT,
             name=person.name,
             id_number=person.id_number,
             phone=person.phone,
             service_center=center,
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save(force_insert=True)
-        audit_record(
-            actor=AUDIT_ACTOR,
-            action="demo.agent_create",
-            obj=user,
-            after={"kind": user.kind, "service_center": center.pk},
+            password=DEMO_PASSWORD,
         )
         created = 1
     accounts.append(_account(user))
