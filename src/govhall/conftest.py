@@ -102,6 +102,20 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def client_as():
+    """``client_as(user)``: a page test client with a session for ``user`` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
 def client_for():
     """``client_for(user)``: an API client authenticated as ``user`` (session-less)."""
 

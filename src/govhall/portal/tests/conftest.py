@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from django.test import Client
 
 from govhall.organizations.models import Region
 from govhall.organizations.tests.factories import (
@@ -15,21 +13,6 @@ from govhall.organizations.tests.factories import (
     ServiceCenterFactory,
     WindowFactory,
 )
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def client_as() -> Callable[..., Client]:
-    """``client_as(user)``: a test client with a session for ``user`` (None: anonymous)."""
-
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return make
 
 
 @pytest.fixture
