@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.organizations",
     "govhall.accounts",
+    "govhall.catalog",
     "govhall.api",
     "govhall.portal",
     "govhall.workbench",

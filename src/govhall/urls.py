@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("govhall.api.urls")),
     path("workbench/", include("govhall.workbench.urls")),
+    path("catalog/", include("govhall.catalog.urls")),
     path("", include("govhall.portal.urls")),
 ]
 
