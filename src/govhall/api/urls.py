@@ -21,6 +21,7 @@ v1 = [
     path(
         "service-centers", organization_apis.ServiceCenterListApi.as_view(), name="service-centers"
     ),
+    path("", include("govhall.catalog.api_urls")),
 ]
 
 app_name = "api"
