@@ -15,6 +15,16 @@ def _is_system(actor: Any) -> bool:
     return actor is None or isinstance(actor, str)  # the system itself: loaders, the worker
 
 
+def is_catalog_manager(actor: Any) -> bool:
+    """Manages some part of the catalog: a catalog administrator (清单管理) of a department, a
+    system administrator, or the system itself. What exactly they may touch is per department."""
+    if _is_system(actor) or account_permissions.is_system_admin(actor):
+        return True
+    return account_permissions.is_department_staff(actor) and account_permissions.holds_post(
+        actor, Post.CATALOG_ADMIN
+    )
+
+
 def can_edit_catalog(actor: Any, department_id: int) -> bool:
     if _is_system(actor) or account_permissions.is_system_admin(actor):
         return True

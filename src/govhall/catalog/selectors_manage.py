@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from govhall.accounts import permissions as account_permissions
 from govhall.catalog.models import Item, ItemVersion
+from govhall.catalog.permissions import is_catalog_manager
 from govhall.core import errors
 from govhall.organizations.models import Post
 
@@ -31,11 +32,7 @@ def _department_scope(actor: Any) -> Q | None:
 
 
 def can_manage_catalog(actor: Any) -> bool:
-    try:
-        _department_scope(actor)
-    except errors.NotFound:
-        return False
-    return True
+    return is_catalog_manager(actor) and account_permissions.is_authenticated_user(actor)
 
 
 def managed_versions(

@@ -1,3 +1,7 @@
-"""URL patterns: filled in by the module owner."""
+"""The public catalog figures page: /catalog/figures/ (namespace ``catalog``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from govhall.catalog import views_figures
+
+urlpatterns = [path("figures/", views_figures.figures, name="figures")]

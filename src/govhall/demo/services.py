@@ -30,6 +30,7 @@ from govhall.accounts.services import (
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
+from govhall.demo.catalog_load import catalog_load
 from govhall.demo.generator import DEFAULT_SEED
 from govhall.demo.models import LegalPerson, Person
 from govhall.demo.seeding import population_seed
@@ -59,6 +60,7 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     result.created["regions"] = _stage("regions", _load_regions)
     result.created["departments"] = _stage("departments", _load_departments)
     result.created["service_centers"] = _stage("service_centers", _load_centers)
+    result.created["catalog"] = _stage("catalog", catalog_load)
     result.created["population"] = _stage(
         "population", lambda: _load_population(persons=persons, seed=seed)
     )

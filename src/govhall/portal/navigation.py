@@ -28,6 +28,15 @@ class Entry:
     label: str
     glyph: str = ""
     description: str = ""
+    # Dotted path to ``predicate(user) -> bool``: who the entry is for (the view still checks).
+    visible_if: str = ""
+
+    def visible_to(self, user: object) -> bool:
+        if not self.visible_if:
+            return True
+        from django.utils.module_loading import import_string
+
+        return bool(import_string(self.visible_if)(user))
 
     @property
     def url(self) -> str | None:
@@ -56,6 +65,7 @@ def resolve_entries(entries: list[Entry]) -> list[dict[str, object]]:
     return resolved
 
 
-def available_entries(entries: list[Entry]) -> list[dict[str, object]]:
-    """Only the entries whose feature exists (menus hide the rest)."""
-    return [entry for entry in resolve_entries(entries) if entry["available"]]
+def available_entries(entries: list[Entry], user: object = None) -> list[dict[str, object]]:
+    """Only the entries whose feature exists and, given a user, that are meant for them."""
+    meant = [e for e in entries if e.url is not None and (user is None or e.visible_to(user))]
+    return [entry for entry in resolve_entries(meant) if entry["available"]]

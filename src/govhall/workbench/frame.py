@@ -21,7 +21,11 @@ WORKBENCH_NAV = [
     Entry("supervision:alerts", gettext_lazy("监察预警")),
     Entry("supervision:stats", gettext_lazy("绩效统计")),
     Entry("exchange:resources", gettext_lazy("数据资源")),
-    Entry("catalog:manage", gettext_lazy("事项清单管理")),
+    Entry(
+        "catalog:manage",
+        gettext_lazy("事项清单管理"),
+        visible_if="govhall.catalog.selectors_manage.can_manage_catalog",
+    ),
     Entry("interaction:manage", gettext_lazy("咨询投诉处理")),
 ]
 
@@ -62,6 +66,6 @@ def frame_context(request: HttpRequest) -> dict[str, Any]:
         "actor_department": user.department if user.department_id else None,
         "actor_posts": list(user.posts.order_by("sort_order")),
         "actor_is_admin": permissions.is_system_admin(user),
-        "workbench_nav": available_entries(WORKBENCH_NAV),
+        "workbench_nav": available_entries(WORKBENCH_NAV, user),
         "calendar_banner": _calendar_banner(request),
     }

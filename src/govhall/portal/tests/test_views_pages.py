@@ -9,17 +9,23 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from govhall.portal.navigation import optional_url
 from govhall.portal.views import error_500
 
 pytestmark = pytest.mark.django_db
 
-MISSING_FEATURES = [
+HOME_FEATURES = [
     "interaction:enquiry",
     "cases:progress",
     "catalog:home",
     "cases:apply",
     "interaction:complaint",
 ]
+
+
+def _missing() -> list[str]:
+    """The home entries whose feature is not built yet (it shrinks as issues land)."""
+    return [name for name in HOME_FEATURES if optional_url(name) is None]
 
 
 def test_home_renders_for_anonymous(client_as):
@@ -38,12 +44,15 @@ def test_home_renders_for_anonymous(client_as):
 
 def test_home_shows_missing_features_as_disabled_cards(client_as):
     html = client_as().get(reverse("portal:home")).content.decode()
-    for url_name in MISSING_FEATURES:
+    for url_name in HOME_FEATURES:
         card = re.search(rf'<(\w+) class="entry-card[^"]*"[^>]*data-url-name="{url_name}"', html)
         assert card, url_name
-        assert card.group(1) == "div"
-        assert 'aria-disabled="true"' in card.group(0)
-    assert html.count("暂未开通") == len(MISSING_FEATURES)
+        if url_name in _missing():
+            assert card.group(1) == "div"
+            assert 'aria-disabled="true"' in card.group(0)
+        else:
+            assert card.group(1) == "a"
+    assert html.count("暂未开通") == len(_missing())
 
 
 @pytest.mark.urls("govhall.portal.tests.urls_with_features")
@@ -52,7 +61,8 @@ def test_home_links_features_that_exist(client_as):
     progress = re.search(r'<(\w+) class="entry-card"[^>]*data-url-name="cases:progress"', html)
     assert progress and progress.group(1) == "a"
     assert 'href="/feature-stubs/cases/progress/"' in progress.group(0)
-    assert html.count("暂未开通") == len(MISSING_FEATURES) - 1
+    assert "cases:progress" not in _missing()
+    assert html.count("暂未开通") == len(_missing())
     # The main navigation gains the entry too.
     assert html.count('href="/feature-stubs/cases/progress/"') == 2
 

@@ -56,10 +56,26 @@ def test_clerk_sees_department_and_post(client_as, clerk, no_missing_calendar):
     assert "本部门人员" in html
 
 
-def test_sidebar_hides_features_that_do_not_exist(client_as, clerk, no_missing_calendar):
+def test_sidebar_hides_features_that_do_not_exist_or_are_not_for_the_actor(
+    client_as, clerk, no_missing_calendar
+):
     html = client_as(clerk).get(reverse("workbench:home")).content.decode()
     for entry in frame.WORKBENCH_NAV:
-        assert str(entry.label) not in html
+        shown = entry.url is not None and entry.visible_to(clerk)
+        assert (str(entry.label) in html) == shown, entry.url_name
+    assert "事项清单管理" not in html  # a 受理 clerk does not manage the catalog
+
+
+def test_sidebar_offers_the_catalog_to_catalog_administrators(
+    client_as, housing_department, no_missing_calendar
+):
+    from govhall.accounts.tests.factories import StaffFactory
+
+    editor = StaffFactory(
+        username="zjj_cat", department=housing_department, posts=["catalog_admin"]
+    )
+    html = client_as(editor).get(reverse("workbench:home")).content.decode()
+    assert "事项清单管理" in html and 'href="/catalog/manage/"' in html
 
 
 @pytest.mark.urls("govhall.portal.tests.urls_with_features")
