@@ -244,7 +244,8 @@ def search_text_rebuild(versions: Iterable[Any]) -> int:
     changed = []
     now = timezone.now()
     for version in versions:
-        rows = [{"name": name} for name in version.materials.values_list("name", flat=True)]
+        # .all() uses prefetched materials when the caller prefetched them (the command does)
+        rows = [{"name": material.name} for material in version.materials.all()]
         text = build_search_text(version, rows)
         if text != version.search_text:
             version.search_text, version.updated_at = text, now
