@@ -18,6 +18,7 @@ from govhall.accounts.tests.factories import (
     StaffFactory,
 )
 from govhall.organizations.tests.factories import DepartmentFactory
+from govhall.tests.browser import browser, flushed_db_posts, page_for  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

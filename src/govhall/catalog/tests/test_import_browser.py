@@ -6,10 +6,6 @@ Screenshots go to <tmp>/govhall-screens/ (GOVHALL_SCREENSHOT_DIR) for a person t
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,33 +15,9 @@ from govhall.catalog.importexport import catalog_template
 from govhall.catalog.models import Item
 from govhall.organizations.services import posts_ensure
 from govhall.organizations.tests.factories import DepartmentFactory
+from govhall.tests.browser import SCREENS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENS = Path(
-    os.environ.get("GOVHALL_SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "govhall-screens")
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("system Chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def test_catalog_admin_fixes_the_reported_errors_and_imports(browser, live_server, tmp_path):

@@ -6,90 +6,19 @@ Screenshots of the home page (390 px and 1280 px wide) and a few other pages are
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from govhall.core.identifiers import id_number_with_check
-from govhall.organizations.services import posts_ensure
+from govhall.tests.browser import SCREENS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushed_db_posts"),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Screenshots for a person to look at (GOVHALL_SCREENSHOT_DIR, default <tmp>/govhall-screens).
-SCREENS = Path(
-    os.environ.get("GOVHALL_SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "govhall-screens")
-)
 NEW_ID = id_number_with_check("34160220020315456")
 NEW_PASSWORD = "Bo#Zhou2026ok"
-
-
-@pytest.fixture(autouse=True)
-def _posts(transactional_db) -> None:
-    """Transactional tests empty every table afterwards, including the posts (受理, 审核...)
-    that a data migration created; put them back before each test."""
-    posts_ensure()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("system Chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
-    # fixtures and the live server) refuses to run beside one unless told it is safe here.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page_for(browser, live_server):
-    """``page_for(width)``: a fresh browser context; fails the test on foreign requests or
-    JavaScript errors."""
-    contexts = []
-    problems: list[str] = []
-
-    def make(width: int = 1280, height: int = 800):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-
-        def on_request(request) -> None:
-            if not request.url.startswith((live_server.url, "data:")):
-                problems.append(f"external request: {request.url}")
-
-        page.on("request", on_request)
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert problems == []
 
 
 def test_citizen_registers_logs_out_and_logs_in_again(page_for, live_server):
