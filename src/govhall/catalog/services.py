@@ -79,10 +79,19 @@ def _replace_children(
     if materials is not None:
         for row in materials:
             _check_keys(row, MATERIAL_FIELDS, "materials")
+        # A row replaces the material of the same name but keeps every field it does not give
+        # (counts, notes, blank form and sample files...): editors that show a few columns, and
+        # imports without files, never wipe the rest.
+        previous = {m.name: m for m in version.materials.all()}
+        kept = [*MATERIAL_FIELDS, "blank_form", "sample"]
+        rows = []
+        for i, row in enumerate(materials, 1):
+            base = previous.get(row.get("name", ""))
+            values = {f: getattr(base, f) for f in kept} if base else {}
+            values.update({"order": i, **row})
+            rows.append(Material(version=version, **values))
         version.materials.all().delete()
-        Material.objects.bulk_create(
-            [Material(version=version, **{"order": i, **row}) for i, row in enumerate(materials, 1)]
-        )
+        Material.objects.bulk_create(rows)
     if responsibilities is not None:
         for row in responsibilities:
             _check_keys(row, RESPONSIBILITY_FIELDS, "responsibilities")

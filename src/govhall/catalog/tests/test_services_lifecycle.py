@@ -195,3 +195,27 @@ def test_duplicate_codes_and_bad_codes_are_refused(housing_department):
             basic_code=existing.basic_code,
             data=guide_data(),
         )
+
+
+@pytest.mark.django_db
+def test_editing_materials_keeps_the_fields_the_editor_does_not_show(editor, housing_department):
+    from django.core.files.base import ContentFile
+
+    version = draft_item(housing_department, actor=editor)
+    letter = version.materials.get(name="公共租赁住房申请承诺书")
+    letter.material_type, letter.original_count, letter.filling_notes = "3", 2, "本人签字并按手印"
+    letter.blank_form.save("承诺书.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    letter.save()
+    services.version_update(
+        actor=editor,
+        version=version,
+        data={},
+        materials=[{"name": "公共租赁住房申请承诺书", "source_channel": "1", "necessity": "1"}],
+    )
+    kept = version.materials.get()
+    assert (kept.material_type, kept.original_count, kept.filling_notes) == (
+        "3",
+        2,
+        "本人签字并按手印",
+    )
+    assert kept.blank_form.name.endswith(".pdf")

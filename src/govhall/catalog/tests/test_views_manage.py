@@ -145,3 +145,15 @@ def test_revision_and_cancellation_from_the_list(client_as, editor, housing_depa
     assert response.status_code == 302 and response["Location"].endswith(f"/versions/{draft.pk}/")
     client.post(f"/catalog/manage/items/{code}/cancel/", {"reason": "国务院取消"})
     assert Item.objects.get().status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_published_version_offers_its_public_guide_and_a_revision(
+    client_as, editor, housing_department
+):
+    version = published_item(housing_department)
+    html = client_as(editor).get(f"/catalog/manage/versions/{version.pk}/").content.decode()
+    code = version.item.implementation_code
+    assert f'href="/catalog/items/{code}/"' in html
+    assert f'action="/catalog/manage/items/{code}/drafts/"' in html and "新建修订稿" in html
+    assert 'name="steps"' not in html  # nothing editable on a published version
