@@ -78,7 +78,8 @@ def _serve_process(host: str, port: int, workers: int, threads: int) -> subproce
         "10",
         "--no-control-socket",  # one per user by default: two instances would share it
     ]
-    return subprocess.Popen(command, env=_child_env())  # noqa: S603 (our own interpreter)
+    env = {**_child_env(), "GOVHALL_WARMUP": "1"}  # load search tables before the first request
+    return subprocess.Popen(command, env=env)  # noqa: S603 (our own interpreter)
 
 
 def _worker_process() -> subprocess.Popen:

@@ -173,6 +173,15 @@ def _words(text: str) -> list[str]:
     return [w for w in _tokenizer.lcut(text, HMM=False) if w.strip()]
 
 
+def warm_up() -> None:
+    """Load the segmenter and pinyin tables now rather than on a citizen's first search
+    (about 0.5 s). Web processes call it at start (``GOVHALL_WARMUP=1``, set by
+    ``govhall serve``)."""
+    parse_query("公租房申请 gzf")
+    _words("公共租赁住房申请")
+    initials_and_pinyin("公租房")
+
+
 # --------------------------------------------------------------------------- the index
 
 

@@ -111,3 +111,11 @@ def test_highlight_escapes_and_marks_words_pinyin_and_synonyms():
     assert material == "申请材料:<mark>居民身份证</mark>"
     unsafe = search.highlight(search.parse_query("b"), [("", "<b>x</b>")])
     assert "<b>" not in unsafe and "&lt;" in unsafe
+
+
+def test_warm_up_loads_the_segmenter_and_answers_queries_after():
+    from govhall.catalog import search
+
+    search.warm_up()
+    assert search._tokenizer is not None
+    assert search.parse_query("公租房").terms
