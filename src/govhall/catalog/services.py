@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -107,8 +108,8 @@ def _replace_children(
 def _full_clean(version: ItemVersion) -> None:
     try:
         version.full_clean(exclude=["item", "created_by", "reviewed_by", "search_text"])
-    except Exception as exc:  # django ValidationError: a shape problem in the element values
-        fields = getattr(exc, "message_dict", {"version": [str(exc)]})
+    except DjangoValidationError as exc:  # a shape problem in the element values
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
         first = next(iter(fields.values()))[0]
         raise errors.ValidationError(first, fields=fields) from exc
 

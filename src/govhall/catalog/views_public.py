@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -379,7 +380,7 @@ def _changed_labels(names: list[str]) -> list[str]:
             continue
         try:
             labels.append(str(ItemVersion._meta.get_field(name).verbose_name))
-        except Exception:  # a field renamed since the change was recorded
+        except FieldDoesNotExist:  # a field renamed since the change was recorded
             labels.append(name)
     return labels
 

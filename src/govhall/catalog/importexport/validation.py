@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -75,7 +76,7 @@ class _Errors:
 def _default(model: type[models.Model], name: str) -> Any:
     try:
         model_field = model._meta.get_field(name)
-    except Exception:  # a column of the file that is not a model field (codes, USCC)
+    except FieldDoesNotExist:  # a column of the file that is not a model field (codes, USCC)
         return ""
     if model_field.has_default():
         return model_field.get_default()
@@ -85,7 +86,7 @@ def _default(model: type[models.Model], name: str) -> Any:
 def _max_length(model: type[models.Model], name: str) -> int | None:
     try:
         return getattr(model._meta.get_field(name), "max_length", None)
-    except Exception:
+    except FieldDoesNotExist:
         return None
 
 
