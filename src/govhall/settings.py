@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "govhall.organizations",
     "govhall.accounts",
     "govhall.catalog",
+    "govhall.exchange",
     "govhall.api",
     "govhall.portal",
     "govhall.workbench",
@@ -227,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "govhall.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "govhall.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "govhall.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -251,6 +252,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "LoadStatusEnum": "govhall.exchange.models.Load.Status",
+        "GrantStatusEnum": "govhall.exchange.models.Grant.Status",
+        "UserKindEnum": "govhall.accounts.models.User.Kind",
+        "AccessKindEnum": "govhall.exchange.models.AccessLogEntry.Kind",
+    },
 }
 
 # --- internationalization -------------------------------------------------------------------
@@ -294,3 +301,9 @@ LOGGING = {
 # --- govhall --------------------------------------------------------------------------------
 GOVHALL_CITY_NAME = env_str("GOVHALL_CITY_NAME", "亳州市")
 GOVHALL_WORKER_POLL_SECONDS = float(env_str("GOVHALL_WORKER_POLL_SECONDS", "1.0"))
+
+# --- exchange -------------------------------------------------------------------------------
+# Largest registry file a data officer may upload (CSV, Excel or JSON), in bytes.
+GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES = env_int("GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# Most subjects in one batch verification request (POST /api/v1/exchange/verifications).
+GOVHALL_EXCHANGE_BATCH_MAX = env_int("GOVHALL_EXCHANGE_BATCH_MAX", 50_000)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", include("govhall.api.urls")),
     path("workbench/", include("govhall.workbench.urls")),
     path("catalog/", include("govhall.catalog.urls")),
+    path("exchange/", include("govhall.exchange.urls")),
     path("", include("govhall.portal.urls")),
 ]
 

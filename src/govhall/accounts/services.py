@@ -96,6 +96,7 @@ def user_register_citizen(*, name: str, id_number: str, phone: str, password: st
         username=id_number, kind=User.Kind.CITIZEN, name=name, id_number=id_number, phone=phone
     )
     _check_password(password, user)
+    _check_real_name(id_number, name)
     user.set_password(password)
     _save_new_user(user, duplicate_field="id_number", duplicate_message=duplicate)
     audit_record(
@@ -105,6 +106,15 @@ def user_register_citizen(*, name: str, id_number: str, phone: str, password: st
         after={"kind": user.kind, "name": name, "id_number": mask_id_number(id_number)},
     )
     return user
+
+
+def _check_real_name(id_number: str, name: str) -> None:
+    """The population registry, where it knows the number, must give the same name."""
+    from govhall.exchange.services_query import population_name_check
+
+    if population_name_check(id_number=id_number, name=name) is False:
+        message = _("姓名与身份证号不一致(已与人口信息库核验),请核对后重试。")
+        raise errors.ValidationError(message, code="real_name_mismatch", fields={"name": [message]})
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ v1 = [
         "service-centers", organization_apis.ServiceCenterListApi.as_view(), name="service-centers"
     ),
     path("", include("govhall.catalog.api_urls")),
+    path("", include("govhall.exchange.api_urls")),
 ]
 
 app_name = "api"

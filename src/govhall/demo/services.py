@@ -3,7 +3,9 @@
 ``demo_city_load`` is idempotent: every stage looks its rows up by their natural key (region
 code, USCC, center name, window number, login) and creates only what is missing, so a second run
 creates nothing. Each stage runs in its own transaction and, when it changed something, writes one
-audit row ``demo.load`` (actor ``demo``) in that transaction.
+audit row ``demo.load`` (actor ``demo``) in that transaction. The last stage, the registries, is
+not one transaction: the exchange's ingestion service loads each registry in its own
+(:mod:`govhall.demo.exchange_load`).
 
 All demo accounts share :data:`DEMO_PASSWORD`; the list of them (``accounts``) is what
 ``write_demo_accounts`` puts in the accounts file.
@@ -31,6 +33,13 @@ from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
 from govhall.demo.catalog_load import catalog_load
+from govhall.demo.exchange_load import (
+    Progress,
+    RegistryReport,
+    exchange_demo_load,
+    registries_load,
+    resources_load,
+)
 from govhall.demo.generator import DEFAULT_SEED
 from govhall.demo.models import LegalPerson, Person
 from govhall.demo.seeding import population_seed
@@ -71,9 +80,24 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     )
     result.created["agents"] = _stage("agents", lambda: _load_agent(result.accounts))
     result.created["admin"] = _stage("admin", lambda: _load_admin(result.accounts))
+    # resources, then grants and purposes (requested and decided by the data officers above)
+    result.created["exchange"] = _stage("exchange", exchange_demo_load)
+    result.created["registries"] = sum(r.inserted for r in _load_registries(seed=seed))
     result.persons = Person.objects.count()
     result.legal_persons = LegalPerson.objects.count()
     return result
+
+
+def demo_registries_load(
+    *, seed: int = DEFAULT_SEED, progress: Progress | None = None, workers: int = 1
+) -> list[RegistryReport]:
+    """The registries of the population in the database (``seed``): the departments and the
+    resource catalog first, if missing. Skips what is already loaded for this population;
+    ``workers`` processes generate the rows where they can (see ``registries_load``)."""
+    _stage("regions", _load_regions)
+    _stage("departments", _load_departments)
+    _stage("exchange_resources", resources_load)
+    return _load_registries(seed=seed, progress=progress, workers=workers)
 
 
 def write_demo_accounts(path: Path, accounts: list[dict[str, Any]]) -> None:
@@ -196,6 +220,29 @@ def _load_centers() -> tuple[int, int]:
                 window.departments.set(wanted)
                 changed += not is_new
     return created, changed
+
+
+def _load_registries(
+    *, seed: int, progress: Progress | None = None, workers: int = 1
+) -> list[RegistryReport]:
+    """Every demo registry through the ingestion service (which audits each load); one audit row
+    for the stage when anything was loaded."""
+    reports = registries_load(seed=seed, progress=progress, workers=workers)
+    loaded = [r for r in reports if r.load is not None]
+    if loaded:
+        with transaction.atomic():
+            audit_record(
+                actor=AUDIT_ACTOR,
+                action="demo.load",
+                object_type="demo.stage",
+                object_id="registries",
+                after={
+                    "created": sum(r.inserted for r in loaded),
+                    "changed": sum(r.load.rows_updated for r in loaded),
+                    "loads": {r.code: r.load.pk for r in loaded},
+                },
+            )
+    return reports
 
 
 def _load_population(*, persons: int, seed: int) -> tuple[int, int]:

@@ -22,6 +22,26 @@ WORKBENCH_NAV = [
     Entry("supervision:stats", gettext_lazy("绩效统计")),
     Entry("exchange:resources", gettext_lazy("数据资源")),
     Entry(
+        "exchange:verify",
+        gettext_lazy("信息核查"),
+        visible_if="govhall.exchange.permissions.can_query_registries",
+    ),
+    Entry(
+        "exchange:batch",
+        gettext_lazy("批量核验"),
+        visible_if="govhall.exchange.permissions.can_query_registries",
+    ),
+    Entry(
+        "exchange:grants",
+        gettext_lazy("共享授权"),
+        visible_if="govhall.exchange.permissions.holds_data_officer_post",
+    ),
+    Entry(
+        "exchange:load_resources",
+        gettext_lazy("数据归集"),
+        visible_if="govhall.exchange.permissions.holds_data_officer_post",
+    ),
+    Entry(
         "catalog:manage",
         gettext_lazy("事项清单管理"),
         visible_if="govhall.catalog.selectors_manage.can_manage_catalog",
