@@ -230,6 +230,7 @@ class MaterialCheck:
     license_type_code: str
     resource_name: str
     satisfied: bool
+    found: int
     note: str
 
 
@@ -282,22 +283,30 @@ def verification_read(
         if not material.resource_code:
             continue
         view = readable.get(material.resource_code)
-        held = view is not None and any(
-            subject.records.get(material.resource_code) for subject in profile.subjects
+        held = view is not None and sum(
+            len(subject.records.get(material.resource_code, [])) for subject in profile.subjects
         )
+        # A granted registry answers the material either way: with the records it holds, or
+        # with the confirmed absence of any (no property, no vehicle).
         if view is None:
             note = _("本部门无该资源的共享授权,需申请人提交。")
         elif held:
-            note = _("已由%(provider)s共享数据核验,免提交。") % {"provider": view.provider}
+            note = _("已由%(provider)s共享数据核验(%(n)d 条记录),免提交。") % {
+                "provider": view.provider,
+                "n": held,
+            }
         else:
-            note = _("共享数据中无登记记录,需申请人提交或说明。")
+            note = _("已由%(provider)s共享数据核验:无登记记录,免提交。") % {
+                "provider": view.provider
+            }
         checks.append(
             MaterialCheck(
                 name=material.name,
                 resource_code=material.resource_code,
                 license_type_code=material.license_type_code,
                 resource_name=view.name if view else material.resource_code,
-                satisfied=held,
+                satisfied=view is not None,
+                found=int(held),
                 note=note,
             )
         )

@@ -97,28 +97,22 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _sections(result: services_query.VerificationResult) -> list[dict[str, Any]]:
-    """For the template: per person, per resource, the rows of (label, value, source, date)."""
+    """For the template: per person, per resource, a table (labels, rows of values)."""
     profile = result.profile
     people = []
     for index, subject in enumerate(profile.subjects):
         blocks = []
         for view in profile.resources:
-            records = subject.records.get(view.code, [])
-            blocks.append(
+            rows = [
                 {
-                    "view": view,
-                    "records": [
-                        {
-                            "fields": [
-                                (view.labels[name], row.data.get(name)) for name in view.allowed
-                            ],
-                            "updated_at": row.updated_at,
-                            "valid_to": row.valid_to,
-                        }
-                        for row in records
-                    ],
+                    "values": [row.data.get(name) for name in view.allowed],
+                    "updated_at": row.updated_at,
+                    "valid_to": row.valid_to,
                 }
-            )
+                for row in subject.records.get(view.code, [])
+            ]
+            labels = [view.labels[name] for name in view.allowed]
+            blocks.append({"view": view, "labels": labels, "rows": rows})
         people.append(
             {"subject_key": subject.subject_key, "is_applicant": index == 0, "blocks": blocks}
         )

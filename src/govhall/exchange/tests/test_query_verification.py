@@ -107,3 +107,15 @@ def test_verification_page_sends_anonymous_to_login(client_as):
     response = client_as(None).get("/exchange/verify/")
     assert response.status_code == 302
     assert "/login" in response["Location"]
+
+
+def test_confirmed_absence_answers_the_material(registry, item, clerk, client_for):
+    response = client_for(clerk).get(
+        f"/api/v1/exchange/subjects/{registry.stranger.id_number}/verification",
+        {"item": item.implementation_code, "purpose": registry.purpose.reference},
+    )
+    assert response.status_code == 200
+    estate = {m["resource_code"]: m for m in response.json()["materials"]}["real_estate"]
+    assert estate["satisfied"] is True
+    assert estate["found"] == 0
+    assert "无登记记录" in estate["note"]
