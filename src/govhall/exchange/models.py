@@ -199,8 +199,15 @@ class Record(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     subject_key = models.CharField(_("主体标识"), max_length=40)
+    # No database-level foreign keys on this table of 10^7+ rows: Django's deferred FK checks
+    # cost a trigger call per inserted row. Only the ingestion service writes records, with the
+    # resource and the load it holds; PROTECT is still enforced by Django on delete.
     resource = models.ForeignKey(
-        Resource, verbose_name=_("信息资源"), on_delete=models.PROTECT, db_index=False
+        Resource,
+        verbose_name=_("信息资源"),
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
     record_key = models.CharField(_("记录标识"), max_length=64, default="", blank=True)
     group_key = models.CharField(_("分组标识"), max_length=40, default="", blank=True)
@@ -212,6 +219,7 @@ class Record(models.Model):
         verbose_name=_("归集批次"),
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
     row_hash = models.CharField(_("内容摘要"), max_length=32)

@@ -229,6 +229,8 @@ class Queries:
         return (
             f"WITH merged AS (INSERT INTO exchange_record AS r {RECORD_COLUMNS} "
             f"SELECT * FROM ({self._rows(exclude_rejected)}) u {unchanged} "
+            # In index order: the unique index is then extended page by page, not at random.
+            "ORDER BY u.k, u.rk "
             "ON CONFLICT (subject_key, resource_id, record_key) DO UPDATE SET "
             "group_key = EXCLUDED.group_key, data = EXCLUDED.data, "
             "valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, "
