@@ -34,6 +34,9 @@ def _fast_hasher_and_fresh_cache(settings):
 
     cache.clear()
     calendar_cache_clear()  # the per-process year cache outlives a test's rollback
+    from govhall.exchange.access import catalog_cache_clear
+
+    catalog_cache_clear()  # so does the resource catalog kept by each process
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from stdnum.exceptions import (
     InvalidLength,
     ValidationError,
 )
+from stdnum.iso7064 import mod_11_2
 
 from govhall.core import errors
 
@@ -49,6 +50,21 @@ def normalize_id_number(value: str) -> str:
     except ValidationError:
         message = _("身份证号无效。")
     raise errors.ValidationError(message, code="invalid_id_number", fields={"id_number": [message]})
+
+
+def id_number_quick(value: str) -> str | None:
+    """The canonical 身份证号 when its shape, ISO 7064 MOD 11-2 check digit and birth date are
+    valid, else ``None``: for checking tens of thousands of numbers at once (batch verification).
+    Unlike :func:`normalize_id_number` it does not look the region code up in python-stdnum's
+    table (the slow part); the registries decide whether the person exists."""
+    number = _normalize(value or "")
+    if len(number) != 18 or not number[:17].isdigit() or not mod_11_2.is_valid(number):
+        return None
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return None
+    return number
 
 
 def _issued_under_a_later_region_code(number: str) -> bool:

@@ -8,9 +8,12 @@ its provider only, whatever grants say.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from govhall.core import errors
@@ -42,16 +45,46 @@ class ResourceView:
         return {name: data.get(name) for name in self.allowed if name in data}
 
 
+# The resource catalog changes rarely and is read by every query: each process keeps it for
+# CATALOG_TTL seconds (and drops it at once when this process saves a resource or a field).
+CATALOG_TTL = 60.0
+_catalog: dict[str, Any] = {"expires": 0.0, "resources": {}}
+
+
+def catalog_cache_clear(*args: Any, **kwargs: Any) -> None:
+    _catalog["expires"] = 0.0
+    _catalog["resources"] = {}
+
+
+def _active_resources() -> dict[str, Resource]:
+    now = time.monotonic()
+    if now >= _catalog["expires"]:
+        queryset = (
+            Resource.objects.filter(is_active=True)
+            .select_related("provider")
+            .prefetch_related(
+                Prefetch("fields", queryset=ResourceField.objects.order_by("position"))
+            )
+            .order_by("code")
+        )
+        _catalog["resources"] = {resource.code: resource for resource in queryset}
+        _catalog["expires"] = now + CATALOG_TTL
+    return _catalog["resources"]
+
+
+for _model in (Resource, ResourceField):
+    post_save.connect(catalog_cache_clear, sender=_model, dispatch_uid=f"catalog-{_model.__name__}")
+    post_delete.connect(
+        catalog_cache_clear, sender=_model, dispatch_uid=f"catalog-del-{_model.__name__}"
+    )
+
+
 def resources_for(codes: list[str] | None = None) -> list[Resource]:
     """Active resources (all, or the named ones) with their fields; unknown codes raise 422."""
-    queryset = (
-        Resource.objects.filter(is_active=True)
-        .select_related("provider")
-        .prefetch_related(Prefetch("fields", queryset=ResourceField.objects.order_by("position")))
-    )
+    active = _active_resources()
     if codes is None:
-        return list(queryset)
-    found = {resource.code: resource for resource in queryset.filter(code__in=codes)}
+        return list(active.values())
+    found = {code: active[code] for code in codes if code in active}
     unknown = [code for code in codes if code not in found]
     if unknown:
         message = _("没有这些信息资源:%(codes)s。") % {"codes": "、".join(unknown)}

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core import errors
 from govhall.core.audit import audit_record
+from govhall.core.identifiers import id_number_quick
 from govhall.exchange.access import ResourceView
 from govhall.exchange.access_log import AccessContext, access_log_append
 from govhall.exchange.models import AccessLogEntry, ResourceField, VerificationBatch
@@ -90,6 +91,12 @@ def _subjects(raw: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
     seen: set[str] = set()
     invalid: list[dict[str, Any]] = []
     for value in raw:
+        quick = id_number_quick(str(value))
+        if quick is not None:
+            if quick not in seen:
+                seen.add(quick)
+                keys.append(quick)
+            continue
         try:
             key = normalize_subject_key(str(value))
         except errors.ValidationError as error:

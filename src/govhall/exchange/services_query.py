@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,17 +208,16 @@ def profile_read(
         keys = [member for member in keys if member not in outside]
     rows = records_of(subject_keys=keys, resource_ids=[view.id for view in readable], on=on)
     subjects = _cut(rows, readable, keys)
-    with transaction.atomic():
-        entry = access_log_append(
-            context=context,
-            kind=kind,
-            outcome=AccessLogEntry.Outcome.GRANTED,
-            subject_keys=keys,
-            resources=[view.code for view in readable],
-            fields={view.code: list(view.allowed) for view in readable},
-            purpose_reference=purpose.reference,
-            purpose_title=purpose.title,
-        )
+    entry = access_log_append(
+        context=context,
+        kind=kind,
+        outcome=AccessLogEntry.Outcome.GRANTED,
+        subject_keys=keys,
+        resources=[view.code for view in readable],
+        fields={view.code: list(view.allowed) for view in readable},
+        purpose_reference=purpose.reference,
+        purpose_title=purpose.title,
+    )
     return ProfileResult(key, on, purpose, readable, subjects, withheld, entry)
 
 

@@ -95,3 +95,15 @@ def test_a_region_code_newer_than_the_birth_date_is_accepted():
 def test_an_unknown_region_code_is_still_refused():
     with pytest.raises(errors.ValidationError, match="地区码"):
         normalize_id_number(id_number_with_check("99160219900307123"))
+
+
+def test_id_number_quick_checks_shape_check_digit_and_birth_date():
+    from govhall.core.identifiers import id_number_quick, id_number_with_check
+
+    valid = id_number_with_check("34160219900101123")
+    assert id_number_quick(valid) == valid
+    assert id_number_quick(valid.lower()) == valid
+    assert id_number_quick(valid[:-1] + ("0" if valid[-1] != "0" else "1")) is None
+    assert id_number_quick(id_number_with_check("34160219901301123")) is None  # month 13
+    assert id_number_quick(valid[:17]) is None
+    assert id_number_quick("") is None
