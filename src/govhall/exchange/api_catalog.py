@@ -228,52 +228,63 @@ class GrantDetailApi(APIView):
         return Response(GrantOutputSerializer(grant).data)
 
 
-class GrantApproveApi(APIView):
+class _GrantDecisionApi(APIView):
+    """approve / refuse / revoke: the grant as the actor may see it, one service, the grant."""
+
+    InputSerializer: type[serializers.Serializer]
+
+    @staticmethod
+    def decide(*, actor: Any, grant: Grant, **data: Any) -> Grant:
+        raise NotImplementedError
+
+    def respond(self, request: Request, grant_id: int) -> Response:
+        grant = selectors.grant_get(actor=request.user, grant_id=grant_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        grant = self.decide(actor=request.user, grant=grant, **serializer.validated_data)
+        return Response(GrantOutputSerializer(grant).data)
+
+
+class GrantApproveApi(_GrantDecisionApi):
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
         class Meta:
             ref_name = "GrantApproveInput"
 
+    decide = staticmethod(services.grant_approve)
+
     @extend_schema(request=InputSerializer, responses={200: GrantOutputSerializer}, tags=TAGS)
     def post(self, request: Request, grant_id: int) -> Response:
-        grant = selectors.grant_get(actor=request.user, grant_id=grant_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        grant = services.grant_approve(actor=request.user, grant=grant, **serializer.validated_data)
-        return Response(GrantOutputSerializer(grant).data)
+        return self.respond(request, grant_id)
 
 
-class GrantRefuseApi(APIView):
+class GrantRefuseApi(_GrantDecisionApi):
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
 
         class Meta:
             ref_name = "GrantRefuseInput"
 
+    decide = staticmethod(services.grant_refuse)
+
     @extend_schema(request=InputSerializer, responses={200: GrantOutputSerializer}, tags=TAGS)
     def post(self, request: Request, grant_id: int) -> Response:
-        grant = selectors.grant_get(actor=request.user, grant_id=grant_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        grant = services.grant_refuse(actor=request.user, grant=grant, **serializer.validated_data)
-        return Response(GrantOutputSerializer(grant).data)
+        return self.respond(request, grant_id)
 
 
-class GrantRevokeApi(APIView):
+class GrantRevokeApi(_GrantDecisionApi):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000)
 
         class Meta:
             ref_name = "GrantRevokeInput"
 
+    decide = staticmethod(services.grant_revoke)
+
     @extend_schema(request=InputSerializer, responses={200: GrantOutputSerializer}, tags=TAGS)
     def post(self, request: Request, grant_id: int) -> Response:
-        grant = selectors.grant_get(actor=request.user, grant_id=grant_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        grant = services.grant_revoke(actor=request.user, grant=grant, **serializer.validated_data)
-        return Response(GrantOutputSerializer(grant).data)
+        return self.respond(request, grant_id)
 
 
 # --- purposes --------------------------------------------------------------------------------

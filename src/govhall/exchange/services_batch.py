@@ -157,6 +157,12 @@ def _measures(
     values: dict[str, Any] = {}
     for i, check in enumerate(checks):
         view = by_code[check.resource]
+        if check.field and check.field not in view.labels:
+            message = _("“%(resource)s”没有信息项 %(field)s。") % {
+                "resource": view.name,
+                "field": check.field,
+            }
+            raise errors.ValidationError(message, code="invalid_check")
         if check.field and check.field not in view.allowed:
             raise _refuse(
                 context,

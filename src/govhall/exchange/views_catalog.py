@@ -39,7 +39,7 @@ PAGE_SIZE = 50
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    officer = permissions.can_request_grant(request.user) or is_system_admin(request.user)
+    officer = permissions.holds_data_officer_post(request.user) or is_system_admin(request.user)
     base = {**frame_context(request), "exchange_officer": officer}
     return render(request, template, {**base, **context}, status=status)
 
@@ -138,7 +138,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "statuses": list(selectors.EFFECTIVE_STATUS_LABELS.items()),
             "query_string": _query_without_page(request),
-            "is_admin_view": not permissions.can_request_grant(request.user),
+            "is_admin_view": not permissions.holds_data_officer_post(request.user),
         },
     )
 

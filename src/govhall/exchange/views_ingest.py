@@ -38,7 +38,7 @@ REJECTIONS_PAGE_SIZE = 100
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    officer = permissions.can_request_grant(request.user)
+    officer = permissions.holds_data_officer_post(request.user)
     base = {**frame_context(request), "exchange_officer": officer}
     return render(request, template, {**base, **context}, status=status)
 

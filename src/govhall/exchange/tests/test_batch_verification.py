@@ -156,6 +156,15 @@ def test_oversized_batch_is_413(registry, clerk, client_for, settings):
     assert AccessLogEntry.objects.get().outcome == "refused"
 
 
+def test_check_on_an_unknown_field_is_422(registry, clerk, client_for):
+    checks = [
+        {"resource": "real_estate", "aggregate": "sum", "field": "nope", "op": "lte", "value": 1}
+    ]
+    response = client_for(clerk).post(URL, _body(registry, checks=checks), format="json")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_check"
+
+
 def test_bad_check_is_422(registry, clerk, client_for):
     checks = [{"resource": "real_estate", "aggregate": "sum", "field": "area", "op": "lte"}]
     response = client_for(clerk).post(URL, _body(registry, checks=checks), format="json")

@@ -232,8 +232,8 @@ def test_one_subject_across_resources_is_one_query(registry):
     assert len(rows) == 3
 
 
-def test_refusal_survives_an_outer_rollback(registry, clerk):
-    """The refused entry is written in its own transaction, before the error propagates."""
+def test_refused_call_raises_after_logging_the_refusal(registry, clerk):
+    """The service itself (not only the API view) logs the refusal before it raises."""
     from govhall.exchange.services_query import AccessRefused, profile_read
 
     with pytest.raises(AccessRefused):
