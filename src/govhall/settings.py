@@ -18,6 +18,7 @@ Environment variables (each is documented again in docs/operations.md):
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -107,6 +108,8 @@ INSTALLED_APPS = [
     "govhall.accounts",
     "govhall.catalog",
     "govhall.exchange",
+    "govhall.notifications",
+    "govhall.cases",
     "govhall.api",
     "govhall.portal",
     "govhall.workbench",
@@ -142,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govhall.portal.context_processors.site",
+                "govhall.notifications.context_processors.unread_messages",
             ],
         },
     },
@@ -307,3 +311,33 @@ GOVHALL_WORKER_POLL_SECONDS = float(env_str("GOVHALL_WORKER_POLL_SECONDS", "1.0"
 GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES = env_int("GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 # Most subjects in one batch verification request (POST /api/v1/exchange/verifications).
 GOVHALL_EXCHANGE_BATCH_MAX = env_int("GOVHALL_EXCHANGE_BATCH_MAX", 50_000)
+
+# --- notifications ----------------------------------------------------------------------
+# SMS gateway plugin ("log" stores what it would send, visible in the admin) and its options
+# (JSON), the e-mail channel ("django": Django's mail settings EMAIL_HOST ...) and its options,
+# and how many times a message is tried before it is marked failed.
+GOVHALL_SMS_GATEWAY = env_str("GOVHALL_SMS_GATEWAY", "log")
+GOVHALL_SMS_GATEWAY_OPTIONS = json.loads(env_str("GOVHALL_SMS_GATEWAY_OPTIONS", "{}"))
+GOVHALL_EMAIL_CHANNEL = env_str("GOVHALL_EMAIL_CHANNEL", "django")
+GOVHALL_EMAIL_CHANNEL_OPTIONS = json.loads(env_str("GOVHALL_EMAIL_CHANNEL_OPTIONS", "{}"))
+GOVHALL_NOTIFY_MAX_ATTEMPTS = env_int("GOVHALL_NOTIFY_MAX_ATTEMPTS", 8)
+
+# --- cases ----------------------------------------------------------------------------------
+# The public address of the portal, printed as the QR code on notices (progress page).
+GOVHALL_PUBLIC_URL = env_str("GOVHALL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Largest file an applicant may upload for one material, in bytes, and most pages of a PDF.
+GOVHALL_UPLOAD_MAX_BYTES = env_int("GOVHALL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+GOVHALL_UPLOAD_MAX_PDF_PAGES = env_int("GOVHALL_UPLOAD_MAX_PDF_PAGES", 200)
+# Longest side of an uploaded image after normalization, in pixels.
+GOVHALL_UPLOAD_IMAGE_MAX_SIDE = env_int("GOVHALL_UPLOAD_IMAGE_MAX_SIDE", 3000)
+# The one extension of a case's time limit (行政许可法第四十二条: ten days), in working days.
+GOVHALL_CASE_MAX_EXTENSION_DAYS = env_int("GOVHALL_CASE_MAX_EXTENSION_DAYS", 10)
+# A TrueType CJK font (.ttf/.ttc) for PDF notices instead of the packaged WenQuanYi Micro Hei.
+GOVHALL_PDF_FONT = env_str("GOVHALL_PDF_FONT", "")
+GOVHALL_PDF_FONT_INDEX = env_int("GOVHALL_PDF_FONT_INDEX", 0)
+# Pixels an uploaded image may have at most (decompression bombs are refused).
+GOVHALL_UPLOAD_MAX_IMAGE_PIXELS = env_int("GOVHALL_UPLOAD_MAX_IMAGE_PIXELS", 64_000_000)
+# Payment provider plugin for fees ("simulated" is the built-in demo provider).
+GOVHALL_PAYMENT_PROVIDER = env_str("GOVHALL_PAYMENT_PROVIDER", "simulated")
+# Express carrier plugin ("manual": staff type in the tracking numbers).
+GOVHALL_CARRIER = env_str("GOVHALL_CARRIER", "manual")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("workbench/", include("govhall.workbench.urls")),
     path("catalog/", include("govhall.catalog.urls")),
     path("exchange/", include("govhall.exchange.urls")),
+    path("messages/", include("govhall.notifications.urls")),
+    path("cases/", include("govhall.cases.urls")),
     path("", include("govhall.portal.urls")),
 ]
 

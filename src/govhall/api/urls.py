@@ -23,6 +23,8 @@ v1 = [
     ),
     path("", include("govhall.catalog.api_urls")),
     path("", include("govhall.exchange.api_urls")),
+    path("", include("govhall.notifications.api_urls")),
+    path("", include("govhall.cases.api_urls")),
 ]
 
 app_name = "api"

@@ -133,6 +133,11 @@ class ItemVersion(BaseModel):
     steps = models.JSONField(
         _("办理流程"), default=list, blank=True
     )  # [{name, post, days, criteria, outcome}]
+    # The process as the workflow engine runs it (see cases.workflow); empty = derived from steps.
+    process = models.JSONField(_("流程定义"), default=dict, blank=True)
+    # The online application form (see cases.formdef); empty = the generic applicant form.
+    form = models.JSONField(_("申请表单定义"), default=dict, blank=True)
+    prereview = models.BooleanField(_("网上预审"), default=False)
     channels = models.JSONField(_("办理形式"), default=list, blank=True)  # handling_form codes
     visits = models.PositiveSmallIntegerField(_("到办事现场次数"), default=0)
     visit_reason = models.CharField(_("必须现场办理原因"), max_length=300, blank=True)

@@ -10,6 +10,7 @@ administrator of that department (or a system administrator) reviews: four eyes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -242,14 +243,29 @@ def version_new_draft(*, actor: Any, item: Item, reason: str) -> ItemVersion:
     return draft
 
 
+# Checks other apps add for the parts of a version they run (the cases app: the process
+# definition and the application form): ``check(version) -> dict[field, list[message]]``.
+_version_checks: list[Callable[[ItemVersion], dict[str, list[str]]]] = []
+
+
+def register_version_check(check: Callable[[ItemVersion], dict[str, list[str]]]) -> None:
+    if check not in _version_checks:
+        _version_checks.append(check)
+
+
 def version_check(version: ItemVersion) -> None:
     """Raise ValidationError listing every broken guide rule (rule and field), if any."""
     problems = guide_problems(version, responsibilities=list(version.responsibilities.all()))
-    if problems:
+    fields = problems_as_fields(problems)
+    for check in _version_checks:
+        for field, messages in check(version).items():
+            fields.setdefault(field, []).extend(messages)
+    if fields:
         raise errors.ValidationError(
-            _("办事指南有 %(n)d 处不符合要素规范,请修改后再提交。") % {"n": len(problems)},
+            _("办事指南有 %(n)d 处不符合要素规范,请修改后再提交。")
+            % {"n": sum(len(m) for m in fields.values())},
             code="guide_rules",
-            fields=problems_as_fields(problems),
+            fields=fields,
         )
 
 

@@ -18,8 +18,9 @@ for a document the applicant brings, or an object with an optional ``ref`` to a 
 (service targets), ``fee`` (a fee set), ``special`` ([code, name, days, note]), ``inter``
 ([name, basis, note]), ``review`` (what the review step checks), ``office``, ``scope``
 (通办范围), ``kiosk``, ``qty``, ``faq`` ([question, answer]), ``errors``, ``resp`` (template
-override), ``counties`` (also implemented by each county's department of the same kind, at
-exercise level 4).
+override), ``joint`` (department keys that countersign in parallel after the review: the item's
+process gets a 并联审批 step), ``counties`` (also implemented by each county's department of the
+same kind, at exercise level 4).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import copy
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from govhall.cases.workflow import process_from_steps
 from govhall.catalog.codes import implementation_code
 from govhall.catalog.models import Item
 from govhall.catalog.rules import POWER_TYPES
@@ -204,6 +207,30 @@ def _targets(item: dict[str, Any]) -> list[str]:
     return ["2"] if item.get("tl") else ["1"]
 
 
+@cache
+def _forms() -> dict[str, Any]:
+    """Application forms of the demo items (``data/forms.json``), by item number."""
+    path = Path(__file__).parent / "data" / "forms.json"
+    return json.loads(path.read_text(encoding="utf-8"))["forms"] if path.exists() else {}
+
+
+def _process(item: dict[str, Any], steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The guide's process with a parallel approval (并联审批) after the review."""
+    places = _places()
+    process = process_from_steps(steps, instant=bool(item.get("instant")))
+    joint = {
+        "code": "joint",
+        "kind": "countersign",
+        "name": "并联审批",
+        "post": "review",
+        "days": 3,
+        "departments": [places[key].uscc for key in item["joint"]],
+    }
+    at = next(i for i, s in enumerate(process["steps"]) if s["kind"] == "decide")
+    process["steps"].insert(at, joint)
+    return process
+
+
 def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str, Any]:
     raw = _raw()
     depth, visits = int(item["depth"]), int(item["visits"])
@@ -216,6 +243,7 @@ def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str
         "law": item["basis"][0][0],
         "result": result[1],
     }
+    steps = _steps(item, words)
     data = {
         **copy.deepcopy(raw["defaults"]),
         "name": item["name"],
@@ -245,17 +273,19 @@ def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str
         "promised_limit_days": promised,
         "promised_limit_note": item.get("pnote", ""),
         "case_type": "1" if item.get("instant") else "2",
-        "steps": _steps(item, words),
+        "steps": steps,
         "channels": list(raw["depth_channels"][str(depth)]),
         "visits": visits,
         "visit_reason": item.get("why", ""),
         "online_depth": depth,
-        "online_url": f"/apply/?item={code}" if depth >= 3 else "",
+        "online_url": f"/cases/apply/?item={code}" if depth >= 3 else "",
         "appointment": not enforcement,
         "self_service": bool(item.get("kiosk")),
         "in_hall": not enforcement,
         "cross_area_scope": item.get("scope", ""),
         **_fees(item, depth),
+        "process": _process(item, steps) if item.get("joint") else {},
+        "form": _forms().get(item["no"], {}),
         "result_type": result[0],
         "result_name": result[1],
         "license_type_code": result[2] if len(result) > 2 else "",

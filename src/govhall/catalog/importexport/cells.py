@@ -32,6 +32,7 @@ KIND_NAMES = {
     "date": "日期",
     "code": "一个代码",
     "json": "JSON 数组",
+    "object": "JSON 对象",
 }
 
 
@@ -171,6 +172,19 @@ def _json(column: Column, value: Any) -> list[Any]:
     return [_clean_json(entry) for entry in items] if strings else items
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object cell (a process definition, an application form)."""
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(clean_text(value))
+    except ValueError as exc:
+        raise CellError(_("不是有效的 JSON:%(error)s") % {"error": exc}) from exc
+    if not isinstance(parsed, dict):
+        raise CellError(_("应为 JSON 对象({...})。"))
+    return parsed
+
+
 def _clean_json(value: Any) -> Any:
     return clean_text(value) if isinstance(value, str) else value
 
@@ -178,6 +192,8 @@ def _clean_json(value: Any) -> Any:
 def parse(column: Column, value: Any) -> Any:
     """The stored value of a non-blank cell (blank cells are handled by the caller)."""
     kind = column.kind
+    if kind == "object":
+        return _object(value)
     if isinstance(value, dict) or (isinstance(value, list) and kind not in LIST_KINDS):
         raise CellError(_("格式不对:应为%(kind)s。") % {"kind": KIND_NAMES.get(kind, _("文字"))})
     if kind == "int":
@@ -214,13 +230,15 @@ def blank_value(column: Column, default: Any) -> Any:
     """What an empty cell means: the model's default (an empty list, 否, the default code)."""
     if column.kind in {"codes", "words", "json"}:
         return []
+    if column.kind == "object":
+        return {}
     return default
 
 
 def render(column: Column, value: Any) -> Any:
     """The cell value written for a stored value: text, or an int for numbers."""
     kind = column.kind
-    if value is None or value == [] or value == "":
+    if value is None or value == [] or value == "" or value == {}:
         return ""
     if kind == "int":
         return int(value)
@@ -235,6 +253,6 @@ def render(column: Column, value: Any) -> Any:
         if any(SEPARATORS.search(v) or v.startswith("[") for v in items):
             return json.dumps(items, ensure_ascii=False)
         return LIST_SEPARATOR.join(items)
-    if kind == "json":
+    if kind in {"json", "object"}:
         return json.dumps(value, ensure_ascii=False)
     return str(value)

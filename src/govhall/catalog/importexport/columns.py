@@ -181,6 +181,24 @@ ITEM_COLUMNS: tuple[Column, ...] = (
             '"criteria": 审查标准, "outcome": 办理结果}。'
         ),
     ),
+    Column(
+        "process",
+        "流程定义",
+        "object",
+        width=40,
+        note=_(
+            '工作流引擎运行的流程(JSON 对象 {"steps": [...]}),不填则按“办理流程”生成;'
+            "格式见运维手册。"
+        ),
+    ),
+    Column(
+        "form",
+        "申请表单定义",
+        "object",
+        width=40,
+        note=_('网上申报表单(JSON 对象 {"sections": [...]}),不填则使用通用申请表。'),
+    ),
+    Column("prereview", "是否网上预审", "bool", note=_("不填为“否”。")),
     Column("channels", "办理形式", "codes", "handling_form"),
     Column("visits", "到办事现场次数", "int", note=_("不填为0。")),
     Column("visit_reason", "必须现场办理原因说明", width=24),

@@ -319,9 +319,11 @@ def test_guide_with_faq_and_no_fee(client_as, catalog):
     assert "不收费" in text and "0 次(不见面)" in text and "四级:全程网办" in text
 
 
-def test_no_apply_button_while_the_cases_app_has_no_apply_page(client_as, catalog):
-    response = client_as().get(reverse("catalog:item", args=[code_of(catalog["housing"])]))
-    assert "在线办理" not in text_of(response)
+def test_apply_button_leads_to_the_online_application(client_as, catalog):
+    code = code_of(catalog["housing"])
+    response = client_as().get(reverse("catalog:item", args=[code]))
+    assert "在线办理" in text_of(response)
+    assert f'href="{reverse("cases:apply")}?item={code}"' in response.content.decode()
 
 
 def test_apply_button_for_online_items_once_cases_apply_exists(client_as, catalog, monkeypatch):
