@@ -23,7 +23,7 @@ from govhall.cases.services_actions import perform_action
 from govhall.cases.verification import case_verification
 from govhall.cases.workflow import STAFF_ACTIONS
 from govhall.core import errors
-from govhall.exchange.views_query import _sections as verification_sections
+from govhall.exchange.presenters import verification_sections
 from govhall.workbench.access import workbench_view
 from govhall.workbench.frame import frame_context
 

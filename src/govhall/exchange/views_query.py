@@ -16,6 +16,7 @@ from govhall.exchange.access_log import AccessContext
 from govhall.exchange.api_query import results_response
 from govhall.exchange.forms_query import BatchForm, VerifyForm
 from govhall.exchange.models import AccessLogEntry, Purpose
+from govhall.exchange.presenters import verification_sections
 from govhall.workbench.access import workbench_view
 from govhall.workbench.frame import frame_context
 
@@ -87,36 +88,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         except errors.ApplicationError as exc:
             _form_errors(form, exc)
             status = exc.status
-    sections = _sections(result) if result else []
+    sections = verification_sections(result) if result else []
     return _render(
         request,
         "exchange/verify.html",
         {"form": form, "result": result, "sections": sections, "purposes": _purposes(request)},
         status=status,
     )
-
-
-def _sections(result: services_query.VerificationResult) -> list[dict[str, Any]]:
-    """For the template: per person, per resource, a table (labels, rows of values)."""
-    profile = result.profile
-    people = []
-    for index, subject in enumerate(profile.subjects):
-        blocks = []
-        for view in profile.resources:
-            rows = [
-                {
-                    "values": [row.data.get(name) for name in view.allowed],
-                    "updated_at": row.updated_at,
-                    "valid_to": row.valid_to,
-                }
-                for row in subject.records.get(view.code, [])
-            ]
-            labels = [view.labels[name] for name in view.allowed]
-            blocks.append({"view": view, "labels": labels, "rows": rows})
-        people.append(
-            {"subject_key": subject.subject_key, "is_applicant": index == 0, "blocks": blocks}
-        )
-    return people
 
 
 @workbench_view
