@@ -20,7 +20,7 @@ from govhall.exchange.access import ResourceView, resource_views, resources_for
 from govhall.exchange.access_log import AccessContext, access_log_append
 from govhall.exchange.models import AccessLogEntry
 from govhall.exchange.selectors_registry import RecordRow, records_of
-from govhall.exchange.services_query import MAX_HOUSEHOLD, POPULATION, _household
+from govhall.exchange.services_query import MAX_HOUSEHOLD, POPULATION, _cut, _household
 
 PREFILL_PURPOSE = "PREFILL"
 
@@ -66,22 +66,7 @@ def prefill_read(
     keys = _household(views, subject_key, on)[:MAX_HOUSEHOLD]
     result.household = keys
     rows = records_of(subject_keys=keys, resource_ids=[view.id for view in views], on=on)
-    by_id = {view.id: view for view in views}
-    for key in keys:
-        result.records[key] = {view.code: [] for view in views}
-    for row in rows:
-        view = by_id[row.resource_id]
-        visible = RecordRow(
-            row.subject_key,
-            row.resource_id,
-            row.record_key,
-            view.visible(row.data),
-            row.valid_from,
-            row.valid_to,
-            row.load_id,
-            row.updated_at,
-        )
-        result.records[row.subject_key][view.code].append(visible)
+    result.records = {profile.subject_key: profile.records for profile in _cut(rows, views, keys)}
     access_log_append(
         context=AccessContext(actor=applicant, channel=channel, client=_("网上申报预填")),
         kind=AccessLogEntry.Kind.PROFILE,

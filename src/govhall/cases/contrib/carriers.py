@@ -7,13 +7,14 @@ import re
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from govhall.core import errors
+from govhall.core.plugins import Plugin, Registry
 
 
-class Carrier:
-    name: ClassVar[str] = ""
+class Carrier(Plugin):
     label: ClassVar[str] = ""
 
     def tracking_number(self, value: str) -> str:
@@ -21,23 +22,16 @@ class Carrier:
         raise NotImplementedError
 
 
-_carriers: dict[str, type[Carrier]] = {}
-
-
-def register(name: str):
-    def wrap(cls: type[Carrier]) -> type[Carrier]:
-        cls.name = name
-        _carriers[name] = cls
-        return cls
-
-    return wrap
+carriers: Registry[Carrier] = Registry("express carrier")
+register = carriers.register
 
 
 def carrier_get(name: str | None = None) -> Carrier:
     name = name or settings.GOVHALL_CARRIER
-    if name not in _carriers:
-        raise errors.ValidationError(_("快递承运方未配置。"), code="carrier_unknown")
-    return _carriers[name]()
+    try:
+        return carriers.get(name)()
+    except ImproperlyConfigured:
+        raise errors.ValidationError(_("快递承运方未配置。"), code="carrier_unknown") from None
 
 
 TRACKING = re.compile(r"^[A-Z0-9]{8,30}$")

@@ -16,11 +16,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from govhall.core import errors
 from govhall.core.audit import sm3_hex
+from govhall.core.plugins import Plugin, Registry
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,7 @@ class PaymentCallback:
     amount: Decimal
 
 
-class PaymentProvider:
-    name: ClassVar[str] = ""
+class PaymentProvider(Plugin):
     label: ClassVar[str] = ""
 
     def start(self, order: Any) -> PaymentStart:
@@ -48,23 +49,18 @@ class PaymentProvider:
         raise NotImplementedError
 
 
-_providers: dict[str, type[PaymentProvider]] = {}
-
-
-def register(name: str):
-    def wrap(cls: type[PaymentProvider]) -> type[PaymentProvider]:
-        cls.name = name
-        _providers[name] = cls
-        return cls
-
-    return wrap
+providers: Registry[PaymentProvider] = Registry("payment provider")
+register = providers.register
 
 
 def provider_get(name: str | None = None) -> PaymentProvider:
     name = name or settings.GOVHALL_PAYMENT_PROVIDER
-    if name not in _providers:
-        raise errors.ValidationError(_("支付渠道未配置。"), code="payment_provider_unknown")
-    return _providers[name]()
+    try:
+        return providers.get(name)()
+    except ImproperlyConfigured:
+        raise errors.ValidationError(
+            _("支付渠道未配置。"), code="payment_provider_unknown"
+        ) from None
 
 
 def _signature(order_number: str, provider_ref: str, amount: str) -> str:
