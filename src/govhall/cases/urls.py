@@ -23,6 +23,11 @@ urlpatterns = [
         name="application_upload_remove",
     ),
     path(
+        "applications/<int:application_id>/materials/<int:material_id>/template/",
+        portal.material_template,
+        name="material_template",
+    ),
+    path(
         "applications/<int:application_id>/submit/",
         portal.application_submit,
         name="application_submit",

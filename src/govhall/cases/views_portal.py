@@ -27,6 +27,7 @@ from govhall.cases import formdef, permissions, selectors, services_apply, servi
 from govhall.cases.models import Application
 from govhall.cases.views_portal_cases import (
     case_page,
+    material_template,
     my_case,
     my_case_action,
     my_cases,
@@ -57,6 +58,7 @@ __all__ = [
     "apply",
     "apply_start",
     "authorization_revoke",
+    "material_template",
     "my_authorizations",
     "my_case",
     "my_case_action",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.cases import (
+    letters,
     permissions,
     presenters,
     selectors,
@@ -238,5 +239,18 @@ def upload_file(request: HttpRequest, number: str, upload_id: int) -> HttpRespon
     response = FileResponse(
         upload_open(upload.file), content_type=upload.content_type, filename=upload.original_name
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+@application_errors
+def material_template(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+    """A material to sign (承诺书 ...) filled in with the application's particulars, as PDF."""
+    application = selectors.application_get(actor=request.user, application_id=application_id)
+    material, data = letters.material_template_pdf(application=application, material_id=material_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="material-{material.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
