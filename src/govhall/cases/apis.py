@@ -286,6 +286,10 @@ class CaseActionInput(serializers.Serializer):
     task = serializers.IntegerField(required=False)
     complete = serializers.BooleanField(required=False, default=False)
     result_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    revision = serializers.IntegerField(
+        required=False,
+        help_text="办件的 revision(操作者看到的版本);办件已变化则 409 stale_revision",
+    )
 
 
 class CaseActionApi(APIView):

@@ -501,8 +501,19 @@ def cases_deem_accepted(*, today: Any = None) -> int:
     return done
 
 
-def perform_action(*, actor: Any, case: Case, action: str, **data: Any) -> Case:
-    """Dispatch an action by name (the API's and the workbench's one entry point)."""
+@transaction.atomic
+def perform_action(
+    *, actor: Any, case: Case, action: str, revision: int | None = None, **data: Any
+) -> Case:
+    """Dispatch an action by name (the API's and the pages' one entry point).
+
+    ``revision`` is the case's revision the actor saw: if anyone moved the case since (a clerk
+    accepted while the applicant pressed 撤回), the action is refused with a 409 instead of
+    being applied to a state the actor never saw."""
+    if revision is not None and case_lock(case).revision != revision:
+        raise errors.Conflict(
+            _("办件状态已变化(他人刚刚办理),请刷新页面查看后再操作。"), code="stale_revision"
+        )
     opinion = data.get("opinion", "")
     if action == "accept":
         return case_accept(

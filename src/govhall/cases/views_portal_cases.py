@@ -28,7 +28,7 @@ from govhall.cases.models import Application, Case, Notice
 from govhall.cases.notices import notice_pdf_bytes
 from govhall.cases.services_actions import perform_action
 from govhall.cases.uploads import upload_open
-from govhall.cases.views_portal_common import PAGE_SIZE, posted_text
+from govhall.cases.views_portal_common import PAGE_SIZE, int_or_none, posted_text
 from govhall.cases.views_portal_forms import InboundForm
 from govhall.cases.workflow import ACTIONS
 from govhall.core import errors
@@ -146,7 +146,11 @@ def my_case_action(request: HttpRequest, number: str, action: str) -> HttpRespon
     case = selectors.case_get(actor=request.user, number=number)
     try:
         case = perform_action(
-            actor=request.user, case=case, action=action, opinion=posted_text(request, "opinion")
+            actor=request.user,
+            case=case,
+            action=action,
+            opinion=posted_text(request, "opinion"),
+            revision=int_or_none(request.POST.get("revision")),
         )
     except (errors.ValidationError, errors.Conflict) as exc:
         case = selectors.case_get(actor=request.user, number=number)

@@ -146,6 +146,7 @@ def action_data(post: QueryDict) -> dict[str, Any]:
         "task": _int(post.get("task")),
         "complete": post.get("complete") in {"1", "on", "true"},
         "result_name": post.get("result_name", "").strip()[:200],
+        "revision": _int(post.get("revision")),
     }
 
 

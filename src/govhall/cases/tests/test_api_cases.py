@@ -252,3 +252,13 @@ def test_express_delivery_is_shipped_with_a_tracking_number_and_confirmed(
     assert client_for(clerk).post(url + "delivery/confirm").status_code == 200
     events = [e["action"] for e in client_for(applicant).get(url + "timeline").json()["events"]]
     assert events[-2:] == ["ship", "deliver"]
+
+
+def test_an_action_on_a_revision_that_moved_on_is_a_conflict(client_for, case, clerk, applicant):
+    detail = client_for(applicant).get(f"/api/v1/cases/{case.number}").json()
+    seen = detail["revision"]
+    url = f"/api/v1/cases/{case.number}/actions/"
+    assert client_for(clerk).post(url + "accept", {"revision": seen}).status_code == 200
+    stale = client_for(applicant).post(url + "withdraw", {"revision": seen})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_revision"
+    assert Case.objects.get(pk=case.pk).status == Case.Status.PROCESSING

@@ -68,3 +68,23 @@ def test_concurrent_submissions_of_one_application_create_one_case(applicant, it
     )
     numbers = {r.number for r in results if isinstance(r, Case)}
     assert len(numbers) == 1, results and Case.objects.count() == 1
+
+
+def test_accept_racing_a_withdrawal_of_the_same_revision_has_one_winner(applicant, item, clerk):
+    """Both saw revision 1 (待受理): whichever commits first wins; the other gets a 409 instead
+    of withdrawing a case the applicant never saw accepted, or accepting a withdrawn one."""
+    case = case_submitted(applicant, item)
+    seen = Case.objects.get(pk=case.pk).revision
+    results = _race(
+        lambda: services_actions.perform_action(
+            actor=clerk, case=Case(pk=case.pk), action="accept", revision=seen
+        ),
+        lambda: services_actions.perform_action(
+            actor=applicant, case=Case(pk=case.pk), action="withdraw", revision=seen
+        ),
+    )
+    assert sum(isinstance(r, Case) for r in results) == 1, results
+    assert sum(isinstance(r, errors.Conflict) for r in results) == 1, results
+    final = Case.objects.get(pk=case.pk)
+    assert final.status in {Case.Status.PROCESSING, Case.Status.WITHDRAWN}
+    assert CaseEvent.objects.filter(case_id=case.pk).count() == 2
