@@ -281,6 +281,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploads, notices and batch results in an S3-compatible object store (MinIO, OSS, COS, S3)
+# instead of <data>/media: set the bucket and install the extra (pip install "govhall[s3]").
+# Credentials: GOVHALL_S3_ACCESS_KEY / GOVHALL_S3_SECRET_KEY (or the usual AWS_* variables).
+GOVHALL_S3_BUCKET = env_str("GOVHALL_S3_BUCKET", "")
+if GOVHALL_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GOVHALL_S3_BUCKET,
+            "endpoint_url": env_str("GOVHALL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("GOVHALL_S3_REGION", "") or None,
+            "access_key": env_str("GOVHALL_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("GOVHALL_S3_SECRET_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
