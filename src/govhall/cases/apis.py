@@ -78,7 +78,7 @@ class ApplicationCreateInput(serializers.Serializer):
 class ApplicationListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict}, tags=["cases"])
+    @extend_schema(responses={200: dict}, tags=["cases"], operation_id="applications_list")
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(
@@ -234,6 +234,7 @@ class CaseListApi(APIView):
         ],
         responses={200: dict},
         tags=["cases"],
+        operation_id="cases_list",
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -369,6 +370,7 @@ class ProgressApi(APIView):
         ],
         responses={200: dict},
         tags=["cases"],
+        operation_id="progress_query",
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
