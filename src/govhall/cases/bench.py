@@ -7,9 +7,9 @@
   its own connection, as a server with 2 gthread workers), against a naive way (model
   instances, the department looked up per row).
 - **Submission over HTTP**: ``--submissions`` complete drafts of a benchmark item (the required
-  uploads recorded in bulk), submitted concurrently through ``POST /api/v1/applications/{id}/submit`` of a real
-  ``govhall serve`` (gunicorn) with bearer tokens; the rate, the errors, and a count check that
-  exactly one case exists per draft.
+  uploads recorded in bulk), submitted concurrently through
+  ``POST /api/v1/applications/{id}/submit`` of a real ``govhall serve`` (gunicorn) with bearer
+  tokens; the rate, the errors, and a count check that exactly one case exists per draft.
 
 Everything the benchmark created is deleted at the end unless ``--keep``.
 """

@@ -108,6 +108,11 @@ class CaseFilterForm(forms.Form):
         label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=gettext_lazy("只看超期"), required=False)
+    scope = forms.ChoiceField(
+        label=gettext_lazy("范围"),
+        required=False,
+        choices=[("own", gettext_lazy("本部门主办")), ("joint", gettext_lazy("参与并联审批"))],
+    )
     department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def filters(self) -> selectors.CaseFilters:
@@ -121,6 +126,7 @@ class CaseFilterForm(forms.Form):
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             overdue=bool(data.get("overdue")),
+            scope=data.get("scope") or "own",
         )
 
 

@@ -519,3 +519,19 @@ def test_prereview_returned_needs_an_opinion_then_passes(client_as, prereview_ap
     application = Application.objects.get(pk=prereview_application.pk)
     assert application.state == "returned" and application.prereview_opinion == "请补充收入情况"
     assert client.post(decide, {"decision": "passed"}).status_code == 404  # no longer queued
+
+
+def test_a_countersigning_department_finds_the_case_under_joint_scope(
+    client_as, applicant, clerk, reviewer, joint_item, police_reviewer
+):
+    from govhall.cases import services_actions
+    from govhall.cases.tests.factories import case_submitted
+
+    case = case_submitted(applicant, joint_item)
+    case = services_actions.case_accept(actor=clerk, case=case)
+    services_actions.case_decide(actor=reviewer, case=case, approve=True)
+    client = client_as(police_reviewer)
+    own = client.get(reverse("cases:case_list"))
+    assert case.number not in own.content.decode()
+    joint = client.get(reverse("cases:case_list"), {"scope": "joint"})
+    assert case.number in joint.content.decode()
