@@ -64,6 +64,11 @@ urlpatterns = [
     path(
         "cases/<str:number>/delivery/<str:step>", apis_extra.DeliveryApi.as_view(), name="delivery"
     ),
+    path(
+        "cases/<str:number>/tasks/<int:task_id>/assign",
+        apis_extra.TaskAssignApi.as_view(),
+        name="task-assign",
+    ),
     path("tasks", apis.TaskListApi.as_view(), name="tasks"),
     path("progress", apis.ProgressApi.as_view(), name="progress"),
     path("authorizations", apis_extra.AuthorizationListApi.as_view(), name="authorizations"),

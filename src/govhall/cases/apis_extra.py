@@ -14,7 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govhall.cases import selectors, services_apply, services_delivery, services_payment
+from govhall.cases import (
+    selectors,
+    services_apply,
+    services_delivery,
+    services_payment,
+    services_tasks,
+)
 from govhall.cases.models import AgentAuthorization
 from govhall.cases.verification import case_verification, verification_payload
 from govhall.core import errors
@@ -179,3 +185,27 @@ class AuthorizationRevokeApi(APIView):
             actor=request.user, authorization=authorization
         )
         return Response(_authorization_row(authorization))
+
+
+class TaskAssignInput(serializers.Serializer):
+    assignee = serializers.CharField(
+        max_length=64, allow_blank=True, help_text="工作人员登录名;空值表示交回岗位"
+    )
+
+
+class TaskAssignApi(APIView):
+    """The department's approver assigns an open task to one holder of its post."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=TaskAssignInput, responses={200: dict}, tags=["cases"])
+    def post(self, request: Request, number: str, task_id: int) -> Response:
+        data = TaskAssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = selectors.case_get(actor=request.user, number=number)
+        task = services_tasks.task_assign(
+            actor=request.user, case=case, task_id=task_id, assignee=data.validated_data["assignee"]
+        )
+        return Response(
+            {"id": task.pk, "assignee": task.assignee.username if task.assignee else None}
+        )

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "ship": gettext_lazy("寄出"),
     "deliver": gettext_lazy("送达"),
     "mail-materials": gettext_lazy("寄递材料"),
+    "assign": gettext_lazy("指定办理人"),
 }
 
 

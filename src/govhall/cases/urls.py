@@ -60,6 +60,7 @@ urlpatterns = [
     path("case/<str:number>/act/<str:action>/", workbench.case_act, name="case_act"),
     path("case/<str:number>/delivery/<str:step>/", workbench.case_delivery, name="case_delivery"),
     path("case/<str:number>/waive/<str:order_number>/", workbench.case_waive, name="case_waive"),
+    path("case/<str:number>/assign/<int:task_id>/", workbench.case_assign, name="case_assign"),
     path("prereview/", workbench.prereview_list, name="prereview_list"),
     path(
         "prereview/<int:application_id>/",

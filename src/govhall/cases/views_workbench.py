@@ -23,6 +23,7 @@ from govhall.cases import views_workbench_display as display
 from govhall.cases.models import OPEN_STATUSES, Case
 from govhall.cases.views_workbench_case import (  # noqa: F401 (urls.py imports them from here)
     case_act,
+    case_assign,
     case_delivery,
     case_detail,
     case_verify,

@@ -15,7 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.cases import permissions, presenters, selectors, services_delivery, services_payment
+from govhall.cases import (
+    permissions,
+    presenters,
+    selectors,
+    services_delivery,
+    services_payment,
+    services_tasks,
+)
 from govhall.cases import views_workbench_display as display
 from govhall.cases.engine import action_label
 from govhall.cases.models import Case, ClockStop, Delivery, PaymentOrder
@@ -221,3 +228,20 @@ def case_verify(request: HttpRequest, number: str) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/workbench/verify_panel.html", context)
     return render_page(request, "cases/workbench/verify_page.html", context, status=status)
+
+
+@workbench_view
+@require_POST
+def case_assign(request: HttpRequest, number: str, task_id: int) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, number=number)
+    try:
+        services_tasks.task_assign(
+            actor=request.user,
+            case=case,
+            task_id=task_id,
+            assignee=request.POST.get("assignee", "")[:64],
+        )
+    except errors.ApplicationError as exc:
+        return _case_page(request, number, error=exc, action="assign", task=task_id)
+    messages.success(request, _("已指定办理人。"))
+    return redirect("cases:case_detail", number=case.number)

@@ -19,6 +19,7 @@ from govhall.cases import formdef, permissions, selectors, services_apply
 from govhall.cases.models import Application, Case, ClockStop, Delivery, Notice, PaymentOrder, Task
 from govhall.cases.presenters import deadline_colour
 from govhall.cases.services_actions import task_of_lead
+from govhall.cases.services_tasks import assignable_staff, can_assign
 from govhall.cases.workflow import ACTIONS
 from govhall.core.identifiers import mask_id_number, mask_phone
 
@@ -170,6 +171,7 @@ class ActionPanel:
     ship: bool = False
     confirm: bool = False
     stop_kinds: list[tuple[str, str]] = field(default_factory=list)
+    assign: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
@@ -187,6 +189,7 @@ class ActionPanel:
                 self.waive,
                 self.ship,
                 self.confirm,
+                self.assign,
             )
         )
 
@@ -237,6 +240,15 @@ def action_panel(actor: Any, case: Case) -> ActionPanel:
     panel.resume = bool(holds("resume"))
     panel.extend = case.status in ACTIONS["extend"][0] and permissions.can_extend(actor, case)
     panel.complete = bool(holds("complete"))
+    panel.assign = [
+        {
+            **_task_choice(task),
+            "assignee": task.assignee.username if task.assignee_id else "",
+            "staff": [(user.username, user.name) for user in assignable_staff(task)],
+        }
+        for task in selectors.case_open_tasks(case=case)
+        if can_assign(actor, task)
+    ]
     if case.status in ACTIONS["close-overdue"][0] and (
         permissions.can_extend(actor, case) or task_of_lead(actor, case)
     ):

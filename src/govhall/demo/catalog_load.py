@@ -19,8 +19,8 @@ for a document the applicant brings, or an object with an optional ``ref`` to a 
 ([name, basis, note]), ``review`` (what the review step checks), ``office``, ``scope``
 (通办范围), ``kiosk``, ``qty``, ``faq`` ([question, answer]), ``errors``, ``resp`` (template
 override), ``joint`` (department keys that countersign in parallel after the review: the item's
-process gets a 并联审批 step), ``counties`` (also implemented by each county's department of the
-same kind, at exercise level 4).
+process gets a 并联审批 step), ``prereview`` (网上预审 before submission), ``counties`` (also
+implemented by each county's department of the same kind, at exercise level 4).
 """
 
 from __future__ import annotations
@@ -286,6 +286,7 @@ def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str
         **_fees(item, depth),
         "process": _process(item, steps) if item.get("joint") else {},
         "form": _forms().get(item["no"], {}),
+        "prereview": bool(item.get("prereview")),
         "result_type": result[0],
         "result_name": result[1],
         "license_type_code": result[2] if len(result) > 2 else "",
