@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from govhall.api.pagination import PageNumberPagination
 from govhall.cases import selectors, services_apply, services_submit
 from govhall.cases.idempotency import idempotent
+from govhall.cases.models import Application
 from govhall.cases.presenters import (
     application_payload,
     case_detail_payload,
@@ -198,12 +199,13 @@ class ApplicationSubmitApi(APIView):
 
     @extend_schema(request=None, responses={201: dict}, tags=["cases"])
     def post(self, request: Request, application_id: int) -> Response:
-        application = selectors.application_visible(
-            actor=request.user, application_id=application_id
+        # The service reads the row under its lock and answers 404 unless the actor is its
+        # applicant or the agent who wrote it. Idempotent by itself (the row is locked and
+        # submitted once): a retry, with the same Idempotency-Key or none, answers the same
+        # case, number and password.
+        case = services_submit.application_submit(
+            actor=request.user, application=Application(pk=application_id)
         )
-        # Idempotent by itself (the application row is locked and submitted once): a retry, with
-        # the same Idempotency-Key or none, answers the same case, number and password.
-        case = services_submit.application_submit(actor=request.user, application=application)
         return Response(
             {
                 "case_number": case.number,

@@ -59,8 +59,9 @@ def case_link(case: Any) -> str:
     return reverse("cases:my_case", kwargs={"number": case.number})
 
 
-def notify_case(case: Any, event: str, **extra: Any) -> None:
-    """Message the applicant (and the agent who applied for them) about ``event``."""
+def notify_case(case: Any, event: str, *, dedupe: bool = True, **extra: Any) -> None:
+    """Message the applicant (and the agent who applied for them) about ``event``. ``dedupe``
+    off saves a query where the caller's own lock already makes the event happen once."""
     values = {
         "item": case.item_name,
         "number": case.number,
@@ -80,7 +81,9 @@ def notify_case(case: Any, event: str, **extra: Any) -> None:
             recipient=recipient,
             link=case_link(case),
             related=f"case:{case.number}",
-            dedupe_key=f"case:{case.number}:{case.revision}:{event}:{recipient.pk}",
+            dedupe_key=f"case:{case.number}:{case.revision}:{event}:{recipient.pk}"
+            if dedupe
+            else None,
         )
 
 

@@ -203,15 +203,6 @@ def application_get(*, actor: Any, application_id: Any) -> Application:
     return application
 
 
-def application_visible(*, actor: Any, application_id: Any) -> Application:
-    """The application (its key only) if the actor may act on it; 404 otherwise. For writes,
-    whose service reads the row again under its lock."""
-    application = application_queryset(actor=actor).filter(pk=application_id).only("pk").first()
-    if application is None:
-        raise errors.NotFound(_("申请不存在。"), code="application_not_found")
-    return application
-
-
 def application_list(*, actor: Any, state: str = "") -> QuerySet[Application]:
     queryset = application_queryset(actor=actor).select_related("item", "version")
     if state:

@@ -93,8 +93,11 @@ def application_submit(*, actor: Any, application: Application) -> Case:
         Application.objects.select_for_update()
         .select_related("version", "item__department", "applicant")
         .defer(*(f"version__{name}" for name in HEAVY_VERSION_FIELDS))
-        .get(pk=application.pk)
+        .filter(pk=application.pk)
+        .first()
     )
+    if application is None:
+        raise errors.NotFound(_("申请不存在。"), code="application_not_found")
     if application.state == Application.State.SUBMITTED:
         if actor.pk not in {application.applicant_id, application.created_by_id}:
             raise errors.NotFound(_("申请不存在。"), code="application_not_found")
@@ -150,7 +153,7 @@ def application_submit(*, actor: Any, application: Application) -> Case:
         status_after=case.status,
     )
     notice_issue(case, kind="receipt")
-    notify_case(case, "submitted")
+    notify_case(case, "submitted", dedupe=False)  # the application lock makes it once
     # Last: the audit chain is locked from here to the commit.
     audit_record(
         actor=actor,

@@ -262,3 +262,9 @@ def test_an_action_on_a_revision_that_moved_on_is_a_conflict(client_for, case, c
     stale = client_for(applicant).post(url + "withdraw", {"revision": seen})
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_revision"
     assert Case.objects.get(pk=case.pk).status == Case.Status.PROCESSING
+
+
+def test_submitting_an_application_that_does_not_exist_is_404(client_for, applicant):
+    response = client_for(applicant).post("/api/v1/applications/999999/submit")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "application_not_found"
