@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "submit": gettext_lazy("提交申请"),
     "step": gettext_lazy("流转"),
     "decided": gettext_lazy("作出决定"),
+    "denied": gettext_lazy("作出不予许可决定"),
     "countersign": gettext_lazy("会签意见"),
     "deemed-accept": gettext_lazy("逾期视为受理"),
     "ship": gettext_lazy("寄出"),

@@ -45,7 +45,7 @@ def _paragraphs(case: Case, kind: str, extra: dict[str, Any]) -> list[str]:
     if kind == Notice.Kind.RECEIPT:
         return [
             _(
-                "%(name)s:您申请的「%(item)s」已收到。本机关将在五个工作日内进行受理审查,"
+                "您申请的「%(item)s」已收到。本机关将在五个工作日内进行受理审查,"
                 "材料不齐全或者不符合法定形式的,将一次性告知需要补正的全部内容;逾期不告知的,"
                 "自收到申请材料之日起即为受理。"
             )
@@ -54,7 +54,7 @@ def _paragraphs(case: Case, kind: str, extra: dict[str, Any]) -> list[str]:
     if kind == Notice.Kind.ACCEPTANCE:
         return [
             _(
-                "%(name)s:您申请的「%(item)s」,申请材料齐全、符合法定形式,本机关决定予以受理。"
+                "您申请的「%(item)s」,申请材料齐全、符合法定形式,本机关决定予以受理。"
                 "办理进度可凭办件编号和查询密码在网上办事大厅查询。"
             )
             % values
@@ -62,7 +62,7 @@ def _paragraphs(case: Case, kind: str, extra: dict[str, Any]) -> list[str]:
     if kind == Notice.Kind.REFUSAL:
         return [
             _(
-                "%(name)s:您申请的「%(item)s」,经审查,因下列理由,本机关决定不予受理。"
+                "您申请的「%(item)s」,经审查,因下列理由,本机关决定不予受理。"
                 "如不服本决定,可以在收到本通知书之日起六十日内依法申请行政复议,"
                 "或者在六个月内依法提起行政诉讼。"
             )
@@ -71,7 +71,7 @@ def _paragraphs(case: Case, kind: str, extra: dict[str, Any]) -> list[str]:
     if kind == Notice.Kind.CORRECTION:
         return [
             _(
-                "%(name)s:您申请的「%(item)s」,申请材料不齐全或者不符合法定形式。"
+                "您申请的「%(item)s」,申请材料不齐全或者不符合法定形式。"
                 "请一次性补正下列全部内容后提交。补正材料提交后,本机关将重新进行受理审查。"
             )
             % values
@@ -79,13 +79,13 @@ def _paragraphs(case: Case, kind: str, extra: dict[str, Any]) -> list[str]:
     if kind == Notice.Kind.DENIAL:
         return [
             _(
-                "%(name)s:您申请的「%(item)s」,经审查,不符合法定条件和标准,本机关决定不予许可。"
+                "您申请的「%(item)s」,经审查,不符合法定条件和标准,本机关决定不予许可。"
                 "理由如下。如不服本决定,可以在收到本决定书之日起六十日内依法申请行政复议,"
                 "或者在六个月内依法提起行政诉讼。"
             )
             % values
         ]
-    return [_("%(name)s:您申请的「%(item)s」已办结。") % values + (extra.get("result_note") or "")]
+    return [_("您申请的「%(item)s」已办结。") % values + (extra.get("result_note") or "")]
 
 
 def _facts(case: Case, kind: str) -> list[list[str]]:
@@ -93,7 +93,7 @@ def _facts(case: Case, kind: str) -> list[list[str]]:
         [_("办件编号"), case.number],
         [_("申请事项"), case.item_name],
         [_("申请人"), case.applicant_name],
-        [_("收件时间"), f"{case.received_at:%Y-%m-%d %H:%M}"],
+        [_("收件时间"), f"{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}"],
     ]
     if kind == Notice.Kind.RECEIPT:
         facts.append([_("查询密码"), case.query_password])

@@ -88,7 +88,7 @@ def _advance(case: Case, *, actor: Any, step: Step, outcome: str, opinion: str) 
             notify_case(case, "payment", amount=f"{order.amount}")
     if (step.kind == "decide" and outcome == "deny") or (outcome == "deny" and following is None):
         _close_case(
-            case, actor=actor, action="deny", status=S.DENIED, opinion=opinion, step=step.code
+            case, actor=actor, action="denied", status=S.DENIED, opinion=opinion, step=step.code
         )
         notice_issue(case, kind=Notice.Kind.DENIAL, items=[opinion])
         notify_case(case, "denied")
