@@ -286,3 +286,28 @@ def prereview_queue(*, actor: Any) -> QuerySet[Application]:
         .select_related("item", "version", "applicant", "created_by")
         .order_by("updated_at", "id")
     )
+
+
+def online_items(q: str = "", department: int | None = None) -> QuerySet:
+    """Published items that take applications online (网上办理深度 III and IV)."""
+    from govhall.cases.services_apply import ONLINE_DEPTH
+    from govhall.catalog import selectors as catalog_selectors
+
+    return catalog_selectors.version_list_public(q=q, department=department).filter(
+        online_depth__gte=ONLINE_DEPTH
+    )
+
+
+def online_departments() -> list[tuple[int, str]]:
+    """The departments that have online items, for the 网上办理 filter."""
+    from govhall.cases.services_apply import ONLINE_DEPTH
+    from govhall.catalog import selectors as catalog_selectors
+
+    rows = (
+        catalog_selectors.public_versions()
+        .filter(online_depth__gte=ONLINE_DEPTH)
+        .order_by("item__department__name")
+        .values_list("item__department_id", "item__department__name")
+        .distinct()
+    )
+    return list(rows)

@@ -45,7 +45,6 @@ from govhall.cases.views_portal_common import (
 )
 from govhall.cases.views_portal_forms import UploadForm
 from govhall.cases.views_portal_public import authorization_revoke, my_authorizations, progress
-from govhall.catalog import selectors as catalog_selectors
 from govhall.core import errors
 from govhall.portal.http import application_errors
 
@@ -77,23 +76,6 @@ FORM_MARKER = "_form"  # the application form's fields are in this POST
 # --- 网上办理: the online items -----------------------------------------------------------
 
 
-def _online_versions(q: str, department: int | None) -> Any:
-    return catalog_selectors.version_list_public(q=q, department=department).filter(
-        online_depth__gte=services_apply.ONLINE_DEPTH
-    )
-
-
-def _online_departments() -> list[tuple[int, str]]:
-    rows = (
-        catalog_selectors.public_versions()
-        .filter(online_depth__gte=services_apply.ONLINE_DEPTH)
-        .order_by("item__department__name")
-        .values_list("item__department_id", "item__department__name")
-        .distinct()
-    )
-    return list(rows)
-
-
 @require_GET
 def apply(request: HttpRequest) -> HttpResponse:
     """网上办理: the items that take applications online, by words and department."""
@@ -102,12 +84,14 @@ def apply(request: HttpRequest) -> HttpResponse:
         return redirect("cases:apply_item", code=code.upper())
     q = " ".join((request.GET.get("q") or "").split())[:100]
     department = int_or_none(request.GET.get("department"))
-    page = Paginator(_online_versions(q, department), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.online_items(q, department), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "q": q,
         "department": department,
-        "departments": _online_departments(),
+        "departments": selectors.online_departments(),
         "query": _query(q, department),
     }
     partial = request.htmx and not request.htmx.history_restore_request
