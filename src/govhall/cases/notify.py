@@ -55,6 +55,10 @@ TEXTS = {
 }
 
 
+# SMS to the phone, an in-site message, and e-mail where the person gave an address.
+CHANNELS = ("sms", "site", "email")
+
+
 def case_link(case: Any) -> str:
     return reverse("cases:my_case", kwargs={"number": case.number})
 
@@ -79,6 +83,7 @@ def notify_case(case: Any, event: str, *, dedupe: bool = True, **extra: Any) -> 
             subject=case.item_name,
             body=body,
             recipient=recipient,
+            channels=CHANNELS,
             link=case_link(case),
             related=f"case:{case.number}",
             dedupe_key=f"case:{case.number}:{case.revision}:{event}:{recipient.pk}"

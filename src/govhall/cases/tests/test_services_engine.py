@@ -193,3 +193,18 @@ def test_case_number_is_unique_per_day_and_region(applicant, item):
     second = case_submitted(applicant, item)
     assert first.number[:20] == second.number[:20]
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+
+
+def test_each_change_messages_by_sms_in_site_and_email_where_an_address_is_known(
+    applicant, item, clerk
+):
+    applicant.email = "zhangsan@example.cn"
+    applicant.save(update_fields=["email"])
+    case = case_submitted(applicant, item)
+    actions.case_accept(actor=clerk, case=case)
+    channels = set(
+        Notification.objects.filter(
+            related=f"case:{case.number}", event="case.accepted"
+        ).values_list("channel", flat=True)
+    )
+    assert channels == {"sms", "site", "email"}
