@@ -63,6 +63,11 @@ urlpatterns = [
     path("case/<str:number>/assign/<int:task_id>/", workbench.case_assign, name="case_assign"),
     path("prereview/", workbench.prereview_list, name="prereview_list"),
     path(
+        "prereview/<int:application_id>/files/<int:upload_id>/",
+        workbench.prereview_file,
+        name="prereview_file",
+    ),
+    path(
         "prereview/<int:application_id>/",
         workbench.prereview_decide,
         name="prereview_decide",

@@ -12,15 +12,16 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases import permissions, presenters, selectors, services_apply
 from govhall.cases import views_workbench_display as display
 from govhall.cases.models import OPEN_STATUSES, Case
+from govhall.cases.uploads import upload_open
 from govhall.cases.views_workbench_case import (  # noqa: F401 (urls.py imports them from here)
     case_act,
     case_assign,
@@ -221,3 +222,22 @@ def prereview_decide(request: HttpRequest, application_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已退回申请人修改。"))
     return redirect("cases:prereview_list")
+
+
+@workbench_view
+@require_GET
+def prereview_file(request: HttpRequest, application_id: int, upload_id: int) -> HttpResponse:
+    """A file of an application in pre-review, to the clerks who pre-review it."""
+    application = selectors.prereview_queue(actor=request.user).filter(pk=application_id).first()
+    upload = (
+        application.uploads.filter(pk=upload_id, removed_at__isnull=True).first()
+        if application
+        else None
+    )
+    if upload is None:
+        raise errors.NotFound(_("文件不存在。"), code="upload_not_found")
+    response = FileResponse(
+        upload_open(upload.file), content_type=upload.content_type, filename=upload.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

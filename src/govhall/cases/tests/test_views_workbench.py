@@ -535,3 +535,19 @@ def test_a_countersigning_department_finds_the_case_under_joint_scope(
     assert case.number not in own.content.decode()
     joint = client.get(reverse("cases:case_list"), {"scope": "joint"})
     assert case.number in joint.content.decode()
+
+
+def test_prereview_clerk_opens_the_uploaded_files_and_no_one_else(
+    client_as, prereview_application, clerk, other_clerk, reviewer, applicant
+):
+    upload = prereview_application.uploads.first()
+    url = reverse("cases:prereview_file", args=[prereview_application.pk, upload.pk])
+    response = client_as(clerk).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert client_as(other_clerk).get(url).status_code == 404
+    assert client_as(reviewer).get(url).status_code == 404
+    assert client_as(applicant).get(url).status_code in {403, 404}
+    assert client_as().get(url).status_code == 302
+    page = client_as(clerk).get(reverse("cases:prereview_list")).content.decode()
+    assert url in page
