@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from govhall.api.pagination import PageNumberPagination
 from govhall.cases import selectors, services_apply, services_submit
 from govhall.cases.idempotency import idempotent
-from govhall.cases.models import Application
+from govhall.cases.models import Application, Case
 from govhall.cases.presenters import (
     application_payload,
     case_detail_payload,
@@ -246,8 +246,11 @@ class CaseListApi(APIView):
             raise errors.ValidationError(
                 _("部门参数无效。"), fields={"department": ["?"]}
             ) from None
+        status = params.get("status", "")
+        if status not in {"", "open", *Case.Status.values}:
+            raise errors.ValidationError(_("状态参数无效。"), fields={"status": ["?"]})
         filters = selectors.CaseFilters(
-            status=params.get("status", ""),
+            status=status,
             department=department,
             item=params.get("item", ""),
             q=params.get("q", ""),

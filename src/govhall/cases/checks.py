@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from govhall.cases.formdef import formdef_check
 from govhall.cases.workflow import process_check
 from govhall.core import errors
+from govhall.organizations.models import Department, Post
 
 
 def version_problems(version: Any) -> dict[str, list[str]]:
@@ -24,4 +27,26 @@ def version_problems(version: Any) -> dict[str, list[str]]:
             for path, messages in (invalid.fields or {field: [invalid.message]}).items():
                 key = path if path.startswith(field) else f"{field}.{path}"
                 problems.setdefault(key, []).extend(str(m) for m in messages)
+    if version.process and not problems:
+        problems.update(_reference_problems(version.process))
+    return problems
+
+
+def _reference_problems(process: dict[str, Any]) -> dict[str, list[str]]:
+    """Posts and departments a process names must exist: a task for a missing one could never
+    be opened, and the case would stop at that step."""
+    steps = process.get("steps", [])
+    posts = set(Post.objects.values_list("code", flat=True))
+    named = {u for s in steps for u in [s.get("department", ""), *s.get("departments", [])] if u}
+    known = set(Department.objects.filter(uscc__in=named).values_list("uscc", flat=True))
+    problems: dict[str, list[str]] = {}
+    for index, step in enumerate(steps):
+        if step.get("post", "review") not in posts:
+            problems[f"process.steps.{index}.post"] = [_("岗位不存在。")]
+        missing = [u for u in [step.get("department", ""), *step.get("departments", [])] if u]
+        missing = [u for u in missing if u not in known]
+        if missing:
+            problems[f"process.steps.{index}.departments"] = [
+                _("部门不存在:%(usccs)s") % {"usccs": "、".join(missing)}
+            ]
     return problems

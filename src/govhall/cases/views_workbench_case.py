@@ -28,6 +28,7 @@ from govhall.cases.engine import action_label
 from govhall.cases.models import Case, ClockStop, Delivery, PaymentOrder
 from govhall.cases.services_actions import perform_action
 from govhall.cases.verification import case_verification
+from govhall.cases.views_portal_common import int_or_none
 from govhall.cases.workflow import STAFF_ACTIONS
 from govhall.core import errors
 from govhall.exchange.presenters import verification_sections
@@ -135,13 +136,6 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()][:MAX_LINES]
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def action_data(post: QueryDict) -> dict[str, Any]:
     """The action form's fields as ``perform_action`` takes them (the API's names)."""
     return {
@@ -149,11 +143,11 @@ def action_data(post: QueryDict) -> dict[str, Any]:
         "reasons": _lines(post.get("reasons", "")),
         "missing": _lines(post.get("missing", "")),
         "kind": post.get("kind", "")[:20],
-        "days": _int(post.get("days")),
-        "task": _int(post.get("task")),
+        "days": int_or_none(post.get("days")),
+        "task": int_or_none(post.get("task")),
         "complete": post.get("complete") in {"1", "on", "true"},
         "result_name": post.get("result_name", "").strip()[:200],
-        "revision": _int(post.get("revision")),
+        "revision": int_or_none(post.get("revision")),
     }
 
 

@@ -208,3 +208,26 @@ def test_each_change_messages_by_sms_in_site_and_email_where_an_address_is_known
         ).values_list("channel", flat=True)
     )
     assert channels == {"sms", "site", "email"}
+
+
+def test_catalog_refuses_a_process_naming_a_post_or_department_that_does_not_exist(
+    housing_department,
+):
+    bad = {
+        "steps": [
+            {"code": "accept", "kind": "accept", "name": "受理", "post": "acceptance", "days": 1},
+            {
+                "code": "joint",
+                "kind": "countersign",
+                "name": "并联",
+                "post": "review",
+                "days": 2,
+                "departments": ["11341600MB0000000X"],
+            },
+            {"code": "decide", "kind": "decide", "name": "决定", "post": "chief", "days": 1},
+        ]
+    }
+    with pytest.raises(errors.ValidationError) as refused:
+        online_item(housing_department, process=bad)
+    fields = refused.value.fields
+    assert "process.steps.1.departments" in fields and "process.steps.2.post" in fields
