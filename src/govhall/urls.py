@@ -9,6 +9,10 @@ urlpatterns = [
     path("exchange/", include("govhall.exchange.urls")),
     path("messages/", include("govhall.notifications.urls")),
     path("cases/", include("govhall.cases.urls")),
+    path("licenses/", include("govhall.licenses.urls")),
+    path("supervision/", include("govhall.supervision.urls")),
+    path("interaction/", include("govhall.interaction.urls")),
+    path("analytics/", include("govhall.analytics.urls")),
     path("", include("govhall.portal.urls")),
 ]
 

@@ -25,6 +25,10 @@ v1 = [
     path("", include("govhall.exchange.api_urls")),
     path("", include("govhall.notifications.api_urls")),
     path("", include("govhall.cases.api_urls")),
+    path("", include("govhall.licenses.api_urls")),
+    path("", include("govhall.supervision.api_urls")),
+    path("", include("govhall.interaction.api_urls")),
+    path("", include("govhall.analytics.api_urls")),
 ]
 
 app_name = "api"

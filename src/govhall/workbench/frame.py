@@ -19,7 +19,7 @@ WORKBENCH_NAV = [
     Entry("cases:task_list", gettext_lazy("我的待办")),
     Entry("cases:case_list", gettext_lazy("办件查询")),
     Entry("supervision:alerts", gettext_lazy("监察预警")),
-    Entry("supervision:stats", gettext_lazy("绩效统计")),
+    Entry("analytics:stats", gettext_lazy("绩效统计")),
     Entry("exchange:resources", gettext_lazy("数据资源")),
     Entry(
         "exchange:verify",

@@ -1,0 +1,3 @@
+"""Models of the licenses app."""
+
+from django.db import models  # noqa: F401

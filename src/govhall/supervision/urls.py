@@ -1,0 +1,6 @@
+"""Pages of the supervision app (namespace ``supervision``)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "supervision"
+urlpatterns: list = []
