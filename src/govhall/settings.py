@@ -348,6 +348,8 @@ GOVHALL_NOTIFY_MAX_ATTEMPTS = env_int("GOVHALL_NOTIFY_MAX_ATTEMPTS", 8)
 # --- cases ----------------------------------------------------------------------------------
 # The public address of the portal, printed as the QR code on notices (progress page).
 GOVHALL_PUBLIC_URL = env_str("GOVHALL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seals the departments' SM2 private keys of e-licenses (SM4 + HMAC-SM3); empty: SECRET_KEY.
+GOVHALL_LICENSE_KEY_SECRET = env_str("GOVHALL_LICENSE_KEY_SECRET", "")
 # Largest file an applicant may upload for one material, in bytes, and most pages of a PDF.
 GOVHALL_UPLOAD_MAX_BYTES = env_int("GOVHALL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 GOVHALL_UPLOAD_MAX_PDF_PAGES = env_int("GOVHALL_UPLOAD_MAX_PDF_PAGES", 200)
@@ -364,3 +366,20 @@ GOVHALL_UPLOAD_MAX_IMAGE_PIXELS = env_int("GOVHALL_UPLOAD_MAX_IMAGE_PIXELS", 64_
 GOVHALL_PAYMENT_PROVIDER = env_str("GOVHALL_PAYMENT_PROVIDER", "simulated")
 # Express carrier plugin ("manual": staff type in the tracking numbers).
 GOVHALL_CARRIER = env_str("GOVHALL_CARRIER", "manual")
+
+# --- interaction (好差评, 咨询投诉) ------------------------------------------------------------
+# Working days a department has to call back and rectify a bad review (cities use 5 or 15).
+GOVHALL_RECTIFICATION_DAYS = env_int("GOVHALL_RECTIFICATION_DAYS", 5)
+# Days after completion before an unrated case gets the SMS invitation to rate it.
+GOVHALL_EVALUATION_INVITE_DAYS = env_int("GOVHALL_EVALUATION_INVITE_DAYS", 3)
+# Working days to answer an enquiry (咨询) and a complaint (投诉).
+GOVHALL_ENQUIRY_DAYS = env_int("GOVHALL_ENQUIRY_DAYS", 5)
+GOVHALL_COMPLAINT_DAYS = env_int("GOVHALL_COMPLAINT_DAYS", 10)
+# Departments (full names) whose acceptance-post staff run the 12345 hotline desk.
+GOVHALL_HOTLINE_DEPARTMENTS = env_list(
+    "GOVHALL_HOTLINE_DEPARTMENTS", ["亳州市数据资源管理局", "亳州市政务服务管理局"]
+)
+
+# --- analytics (绩效统计, 办件公示) -------------------------------------------------------------
+# Seconds the public disclosure (办件公示) page and API keep their answer (same for everyone).
+GOVHALL_DISCLOSURE_CACHE_SECONDS = env_int("GOVHALL_DISCLOSURE_CACHE_SECONDS", 60)

@@ -1,5 +1,34 @@
 """The analytics app's REST endpoints, included in /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from govhall.analytics import apis
+
+urlpatterns = [
+    path("stats/ranking", apis.RankingApi.as_view(), name="stats-ranking"),
+    path("stats/ranking/export", apis.RankingExportApi.as_view(), name="stats-ranking-export"),
+    path("disclosure/cases", apis.DisclosureCasesApi.as_view(), name="disclosure-cases"),
+    path(
+        "disclosure/departments",
+        apis.DisclosureDepartmentsApi.as_view(),
+        name="disclosure-departments",
+    ),
+]
+for _plural, _dimension in (
+    ("departments", "department"),
+    ("items", "item"),
+    ("posts", "post"),
+    ("persons", "person"),
+):
+    urlpatterns += [
+        path(
+            f"stats/{_plural}",
+            apis.StatsTableApi.as_view(dimension=_dimension),
+            name=f"stats-{_plural}",
+        ),
+        path(
+            f"stats/{_plural}/export",
+            apis.StatsExportApi.as_view(dimension=_dimension),
+            name=f"stats-{_plural}-export",
+        ),
+    ]

@@ -1,6 +1,13 @@
 """Pages of the analytics app (namespace ``analytics``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from govhall.analytics import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("stats/", views.stats, name="stats"),
+    path("stats/export/<slug:dimension>/", views.stats_export, name="stats_export"),
+    path("stats/charts/<slug:kind>.svg", views.stats_chart, name="stats_chart"),
+    path("disclosure/", views.disclosure, name="disclosure"),
+]

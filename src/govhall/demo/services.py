@@ -32,6 +32,7 @@ from govhall.accounts.services import (
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
+from govhall.demo.cases_load import demo_cases_load
 from govhall.demo.catalog_load import catalog_load
 from govhall.demo.exchange_load import (
     Progress,
@@ -43,8 +44,11 @@ from govhall.demo.exchange_load import (
 from govhall.demo.generator import DEFAULT_SEED
 from govhall.demo.models import LegalPerson, Person
 from govhall.demo.seeding import population_seed
+from govhall.interaction.demo import interaction_demo_load
+from govhall.licenses.demo import licenses_demo_load
 from govhall.organizations.models import Department, Region, ServiceCenter, Window
 from govhall.organizations.services import posts_ensure
+from govhall.supervision.demo import supervision_demo_load
 
 # The documented password of every demo account (published in the accounts file, demo only):
 # 8+ characters, four character classes, no identifier in it.
@@ -82,7 +86,14 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     result.created["admin"] = _stage("admin", lambda: _load_admin(result.accounts))
     # resources, then grants and purposes (requested and decided by the data officers above)
     result.created["exchange"] = _stage("exchange", exchange_demo_load)
+    # e-license types, departments' keys, personas' licenses (before the cases, which issue more)
+    result.created["licenses"] = _stage("licenses", licenses_demo_load)
     result.created["registries"] = sum(r.inserted for r in _load_registries(seed=seed))
+    result.created["cases"] = _stage("cases", demo_cases_load)  # the case history, last
+    # ratings, rectifications, enquiries and complaints on that history
+    result.created["interaction"] = _stage("interaction", interaction_demo_load)
+    # thresholds, then one supervision sweep over that history (cards, accountability records)
+    result.created["supervision"] = _stage("supervision", supervision_demo_load)
     result.persons = Person.objects.count()
     result.legal_persons = LegalPerson.objects.count()
     return result

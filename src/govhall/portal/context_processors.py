@@ -15,6 +15,7 @@ SITE_NAV = [
     Entry("catalog:home", _("办事指南")),
     Entry("cases:apply", _("网上办理")),
     Entry("cases:progress", _("进度查询")),
+    Entry("analytics:disclosure", _("办件公示")),
     Entry("interaction:enquiry", _("咨询投诉")),
     Entry("portal:directory", _("办事大厅")),
 ]

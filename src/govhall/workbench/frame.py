@@ -19,6 +19,7 @@ WORKBENCH_NAV = [
     Entry("cases:task_list", gettext_lazy("我的待办")),
     Entry("cases:case_list", gettext_lazy("办件查询")),
     Entry("supervision:alerts", gettext_lazy("监察预警")),
+    Entry("supervision:accountabilities", gettext_lazy("追责记录")),
     Entry("analytics:stats", gettext_lazy("绩效统计")),
     Entry("exchange:resources", gettext_lazy("数据资源")),
     Entry(
@@ -47,6 +48,11 @@ WORKBENCH_NAV = [
         visible_if="govhall.catalog.selectors_manage.can_manage_catalog",
     ),
     Entry("interaction:manage", gettext_lazy("咨询投诉处理")),
+    Entry(
+        "licenses:workbench_list",
+        gettext_lazy("电子证照"),
+        visible_if="govhall.licenses.permissions.is_issuing_staff",
+    ),
 ]
 
 CALENDAR_ADMIN_PATH = "/admin/core/calendaryear/"

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from govhall.analytics.models import RankingFormula
+from govhall.analytics.ranking import RANKABLE, weights_clean
+from govhall.analytics.services import ranking_formula_save
+from govhall.core import errors
+
+
+class RankingFormulaForm(forms.ModelForm):
+    class Meta:
+        model = RankingFormula
+        fields = ["name", "weights", "note", "active"]
+        help_texts = {
+            "weights": '{"on_time_rate": 40, "satisfaction_rate": 30, "overdue": -20} — '
+            + ", ".join(RANKABLE)
+        }
+
+    def clean_weights(self) -> dict[str, float]:
+        try:
+            return weights_clean(self.cleaned_data.get("weights"))
+        except errors.ValidationError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+@admin.register(RankingFormula)
+class RankingFormulaAdmin(admin.ModelAdmin):
+    """Edited here by system administrators; saving goes through ``ranking_formula_save``."""
+
+    form = RankingFormulaForm
+    list_display = ["name", "active", "weights", "updated_at", "updated_by"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = ranking_formula_save(
+            actor=request.user,
+            formula=obj if change else None,
+            name=form.cleaned_data["name"],
+            weights=form.cleaned_data["weights"],
+            note=form.cleaned_data.get("note", ""),
+            active=form.cleaned_data.get("active", False),
+        )
+        obj.pk = saved.pk
