@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from govhall.analytics import charts, export, selectors
-from govhall.analytics.figures import Period
+from govhall.analytics.figures import CASE_COLUMNS, Period
 from govhall.analytics.permissions import figure_scope
 from govhall.core import errors
 from govhall.portal.http import application_errors, render_error
@@ -26,6 +26,8 @@ VIEWS = {
     "person": gettext_lazy("按人员"),
 }
 CHARTS = ("trend", "overdue", "workload")
+# the ranking formula's figures by their column titles (the formula stores the column keys)
+FIGURE_LABELS = {column.key: column.label for column in CASE_COLUMNS}
 
 
 class PeriodForm(forms.Form):
@@ -35,7 +37,9 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in (("from", gettext_lazy("开始日期")), ("to", gettext_lazy("结束日期"))):
             self.fields[name] = forms.DateField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
 
     def period(self) -> Period:
@@ -94,6 +98,9 @@ def stats(request: HttpRequest) -> HttpResponse:
             "table": table,
             "rows": _rows(table),
             "ranking": ranking,
+            "ranking_weights": [
+                (FIGURE_LABELS.get(key, key), weight) for key, weight in ranking.weights.items()
+            ],
             "query": query,
             "charts": CHARTS,
         },

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.api.pagination import PageNumberPagination
+from govhall.api.throttles import LicenseVerifyThrottle
 from govhall.core import errors
 from govhall.licenses import keys, permissions, presenters, selectors, services, verification
 
@@ -82,6 +83,7 @@ class LicenseVerifyApi(APIView):
     validity. The public sees masked face data; the holder and the issuing department see all."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [LicenseVerifyThrottle]
 
     class InputSerializer(serializers.Serializer):
         purpose = serializers.CharField(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from govhall.api.throttles import LicenseVerifyThrottle
 from govhall.core import errors
 from govhall.licenses import documents, permissions, presenters, selectors, verification
 from govhall.portal.http import application_errors
@@ -47,6 +49,11 @@ def wallet_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest, identifier: str) -> HttpResponse:
     """The page the QR code opens (public): what the license is and whether it is valid."""
+    if not LicenseVerifyThrottle().allow_request(request, None):
+        context = {"error": _("查验过于频繁,请稍后再试。"), "code": "throttled"}
+        return render(
+            request, "licenses/verify.html", {**context, "identifier": identifier}, status=429
+        )
     try:
         result = verification.license_verify(
             actor=request.user, identifier=identifier, purpose=request.GET.get("purpose", "")

@@ -87,7 +87,10 @@ def responsibility_map(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], int
 
 
 def accountabilities_open(candidates: QuerySet, now: dt.datetime) -> int:
-    """Open one accountability record per alert of ``candidates`` without one (one INSERT)."""
+    """Open one accountability record per alert of ``candidates`` without one (one INSERT).
+
+    An overdue case is one breach per department: the red card of its task and that of the whole
+    case (raised by the next source, in a later transaction) open one record, not two."""
     from govhall.supervision.sweep import db_datetime, values_table
 
     pairs = set(
@@ -113,6 +116,10 @@ def accountabilities_open(candidates: QuerySet, now: dt.datetime) -> int:
         LEFT JOIN ({mapping}) m ON m.c1 = c.version_id AND m.c2 = a.rule_code
         WHERE a.id IN ({ids_sql})
         AND NOT EXISTS (SELECT 1 FROM {acc} x WHERE x.alert_id = a.id)
+        AND NOT (a.rule_code = '' AND a.case_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM {acc} x JOIN {alert} y ON y.id = x.alert_id
+            WHERE x.case_id = a.case_id AND x.department_id = a.department_id
+            AND y.rule_code = ''))
         ON CONFLICT DO NOTHING
     """
     with connection.cursor() as cursor:

@@ -110,3 +110,21 @@ def test_done_when_end_to_end(completed_case, client_as, applicant, clerk, housi
         {"action": "revoke", "reason": "不再符合条件"},
     )
     assert 'data-outcome="revoked"' in client_as(None).get("/" + qr_path).content.decode()
+
+
+def test_verify_page_and_api_are_limited_per_address(license, client_as, client_for, applicant):
+    """Every look-up writes a use record: an address that floods the QR page is stopped, and the
+    API shares the same budget; a signed-in visitor gets no extra."""
+    from govhall.licenses.models import LicenseUse
+
+    url = reverse("licenses:verify", args=[license.identifier])
+    client = client_as(applicant)
+    for _ in range(60):
+        assert client.get(url).status_code == 200
+    uses = LicenseUse.objects.count()
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert "查验过于频繁" in refused.content.decode()
+    api = client_for(applicant).get(f"/api/v1/licenses/{license.identifier}/verify")
+    assert api.status_code == 429
+    assert LicenseUse.objects.count() == uses  # refused look-ups write nothing

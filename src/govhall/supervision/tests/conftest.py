@@ -63,7 +63,7 @@ def district_supervisor(db):
 @pytest.fixture
 def swept(task):
     """The review task ten working days overdue and swept: reminder, yellow and red cards of the
-    task and of the case, two accountability records."""
+    task and of the case, one accountability record (one breach of the department)."""
     from govhall.supervision.sweep import supervision_sweep
 
     shift(task, opened=dt.date(2026, 3, 2), due=dt.date(2026, 3, 16))

@@ -98,8 +98,8 @@ def test_actions(swept, client_for, supervisor, reviewer, district_supervisor, a
 def test_accountabilities(
     swept, client_for, supervisor, reviewer, other_clerk, district_supervisor, applicant
 ):
-    assert client_for(supervisor).get(ACCOUNTABILITIES).json()["count"] == 2
-    assert client_for(reviewer).get(ACCOUNTABILITIES).json()["count"] == 2  # its department
+    assert client_for(supervisor).get(ACCOUNTABILITIES).json()["count"] == 1
+    assert client_for(reviewer).get(ACCOUNTABILITIES).json()["count"] == 1  # its department
     assert client_for(other_clerk).get(ACCOUNTABILITIES).json()["count"] == 0
     assert client_for(district_supervisor).get(ACCOUNTABILITIES).json()["count"] == 0
     assert client_for(applicant).get(ACCOUNTABILITIES).status_code == 404

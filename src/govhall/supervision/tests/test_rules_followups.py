@@ -36,10 +36,11 @@ def test_red_card_opens_accountability_with_the_matching_responsibility(task):
     assert record.department_id == task.case.department_id
     assert "逾期" in record.responsibility.situations  # not the first entry: the one that matches
     assert record.responsibility.version_id == task.case.version_id
-    assert result.accountabilities == 2  # the task's red card and the case's
+    assert result.accountabilities == 1  # the case's red card is the same breach as its task's
+    assert Alert.objects.filter(source="case", level="red").exists()
     assert not Accountability.objects.filter(alert__level__in=["reminder", "yellow"]).exists()
     supervision_sweep(today=PAST_DUE)
-    assert Accountability.objects.count() == 2
+    assert Accountability.objects.count() == 1
 
 
 def test_refusal_without_reasons_is_a_rule_breach(case, clerk):
