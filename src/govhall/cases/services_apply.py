@@ -27,7 +27,10 @@ from govhall.core.identifiers import normalize_id_number, normalize_uscc
 from govhall.exchange.services_prefill import prefill_read
 
 ONLINE_DEPTH = 3  # 网上办理深度 III and IV take applications online
-LICENSE_INDEX = "license_index"
+LICENSE_INDEX = "license_index"  # e-licenses of persons, by 身份证号
+# e-licenses of legal persons, by USCC: read beside the persons' index and treated as one
+ENTERPRISE_LICENSE_INDEX = "enterprise_license_index"
+LICENSE_INDEXES = {LICENSE_INDEX, ENTERPRISE_LICENSE_INDEX}
 MAX_FORM_BYTES = 256 * 1024
 
 
@@ -40,7 +43,7 @@ def _source_resources(definition: dict[str, Any]) -> set[str]:
         ]
         codes.update(s["resource"] for s in sources if isinstance(s.get("resource"), str))
         if any(s.get("license") for s in sources):
-            codes.add(LICENSE_INDEX)
+            codes.update(LICENSE_INDEXES)
     return codes
 
 
@@ -127,18 +130,21 @@ def _satisfied_materials(
                 "note": _("已由%(provider)s共享数据核验,免提交。") % {"provider": view.provider},
             }
             continue
-        if material.license_type_code and LICENSE_INDEX in read.views:
+        indexes = [code for code in sorted(LICENSE_INDEXES) if code in read.views]
+        if material.license_type_code and indexes:
             licenses = [
-                row
-                for row in own.get(LICENSE_INDEX, [])
+                (code, row)
+                for code in indexes
+                for row in own.get(code, [])
                 if row.data.get("license_type") == material.license_type_code
             ]
             if licenses:
+                code, first = licenses[0]
                 satisfied[str(material.pk)] = {
                     "kind": "license",
                     "license_type": material.license_type_code,
-                    "license_number": licenses[0].data.get("license_number", ""),
-                    "provider": read.views[LICENSE_INDEX].provider,
+                    "license_number": first.data.get("license_number", ""),
+                    "provider": read.views[code].provider,
                     "records": len(licenses),
                     "note": _("已从电子证照库调取,免提交。"),
                 }
@@ -147,8 +153,12 @@ def _satisfied_materials(
 
 def _prefill_sources(read: Any, applicant: Any) -> formdef.PrefillSources:
     def records(key: str) -> dict[str, list[formdef.SourceRecord]]:
-        return {
-            code: [
+        found: dict[str, list[formdef.SourceRecord]] = {}
+        for code, rows in read.of(key).items():
+            # the legal persons' license index joins the persons' one, where form definitions
+            # look for licenses (``{"license": type}`` sources)
+            target = LICENSE_INDEX if code == ENTERPRISE_LICENSE_INDEX else code
+            found.setdefault(target, []).extend(
                 formdef.SourceRecord(
                     data=row.data,
                     resource_name=read.views[code].name,
@@ -158,9 +168,8 @@ def _prefill_sources(read: Any, applicant: Any) -> formdef.PrefillSources:
                 )
                 # newest first (a tax year, a later record): "the first record" means the latest
                 for row in sorted(rows, key=lambda r: r.record_key, reverse=True)
-            ]
-            for code, rows in read.of(key).items()
-        }
+            )
+        return found
 
     account = {
         "name": applicant.name,
@@ -200,7 +209,7 @@ def application_prefill(
     codes = sorted(
         {m.resource_code for m in materials if m.resource_code}
         | _source_resources(definition)
-        | ({LICENSE_INDEX} if any(m.license_type_code for m in materials) else set())
+        | (LICENSE_INDEXES if any(m.license_type_code for m in materials) else set())
     )
     subject_key = applicant.id_number or applicant.uscc or ""
     read = prefill_read(

@@ -1,11 +1,11 @@
-"""The license library as an exchange resource: each issued or changed license of a citizen is
-merged into the ``license_index`` resource (电子证照目录) by the exchange's ingestion service, in
+"""The license library as exchange resources: each issued or changed license is merged into the
+``license_index`` resource (电子证照目录, persons by 身份证号) or ``enterprise_license_index``
+(法人电子证照目录, by USCC) by the exchange's ingestion service, in
 the issuing transaction, so that departments read it through their grants like any resource
 (prefill, 免提交 materials, one-click verification), and every read is in the access log.
 
 A revoked, expired or superseded version stays in the index with its status and a ``valid_to``
 in the past, so that reads "valid on today" (the exchange's default) no longer return it.
-``license_index`` is keyed by 公民身份号码: licenses of legal persons are not indexed there.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ from govhall.licenses.models import License
 
 logger = logging.getLogger(__name__)
 LICENSE_INDEX = "license_index"
+ENTERPRISE_LICENSE_INDEX = "enterprise_license_index"
+INDEX_OF = {
+    License.HolderKeyType.ID_NUMBER: LICENSE_INDEX,
+    License.HolderKeyType.USCC: ENTERPRISE_LICENSE_INDEX,
+}
 STATUS_LABELS = {
     License.Status.VALID: "有效",
     License.Status.EXPIRED: "已过期",
@@ -53,31 +58,35 @@ def _row(license: License, today: dt.date) -> dict[str, str]:
     }
 
 
-def license_index_push(licenses: Iterable[License]) -> Load | None:
-    """Merge the citizens' licenses among ``licenses`` into ``license_index`` (None: nothing to do
-    or no such resource in this city)."""
+def license_index_push(licenses: Iterable[License]) -> list[Load]:
+    """Merge ``licenses`` into the license indexes: persons' licenses into ``license_index`` (by
+    身份证号), legal persons' into ``enterprise_license_index`` (by USCC). An index this city has
+    not published is skipped; the loads made are returned."""
     today = timezone.localdate()
-    rows = [
-        _row(item, today)
-        for item in licenses
-        if item.holder_key_type == License.HolderKeyType.ID_NUMBER
-    ]
-    resource = Resource.objects.filter(code=LICENSE_INDEX, is_active=True).first()
-    if not rows or resource is None:
-        return None
-    body = json.dumps(rows, ensure_ascii=False).encode()
-    load = records_ingest(
-        actor=None,  # the system, as for seed loads: the exchange has no "internal push" source
-        resource=resource,
-        stream=io.BytesIO(body),
-        file_format="json",
-        mode=Load.Mode.ALL_OR_NOTHING,
-        source=Load.Source.SEED,
-        file_name="licenses",
-    )
-    if load.status != Load.Status.LOADED:
-        raise LicenseIndexRefused(load.rejections)
-    return load
+    batches: dict[str, list[dict[str, str]]] = {}
+    for item in licenses:
+        batches.setdefault(INDEX_OF[item.holder_key_type], []).append(_row(item, today))
+    resources = {
+        resource.code: resource
+        for resource in Resource.objects.filter(code__in=list(batches), is_active=True)
+    }
+    loads = []
+    for code, rows in sorted(batches.items()):
+        if code not in resources:
+            continue
+        load = records_ingest(
+            actor=None,  # the system, as for seed loads: the exchange has no "internal push" source
+            resource=resources[code],
+            stream=io.BytesIO(json.dumps(rows, ensure_ascii=False).encode()),
+            file_format="json",
+            mode=Load.Mode.ALL_OR_NOTHING,
+            source=Load.Source.SEED,
+            file_name="licenses",
+        )
+        if load.status != Load.Status.LOADED:
+            raise LicenseIndexRefused(load.rejections)
+        loads.append(load)
+    return loads
 
 
 class LicenseIndexRefused(RuntimeError):

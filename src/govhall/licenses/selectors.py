@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from govhall.core import errors
 from govhall.exchange.models import AccessLogSubject
 from govhall.licenses import permissions
-from govhall.licenses.exchange_sync import LICENSE_INDEX
+from govhall.licenses.exchange_sync import INDEX_OF
 from govhall.licenses.models import License, LicenseUse
 
 EXCHANGE_USES_SHOWN = 100
@@ -95,7 +95,7 @@ def uses_for_holder(*, actor: Any, license: License | None = None) -> list[UseRo
     )
     for subject in subjects:
         entry = subject.entry
-        if LICENSE_INDEX not in (entry.resources or []):
+        if not set(INDEX_OF.values()) & set(entry.resources or []):
             continue
         rows.append(
             UseRow(

@@ -97,7 +97,13 @@ def test_demo_grants_show_every_state(city):
         "business_registration",
     }
     civil = Grant.objects.filter(consumer__short_name="民政局", status=Grant.Status.APPROVED)
-    assert {g.resource.code for g in civil} == {"income_tax", "real_estate", "vehicle"}
+    assert {g.resource.code for g in civil} == {
+        "income_tax",
+        "real_estate",
+        "vehicle",
+        "license_index",  # e-license materials of its items are 免提交 (both indexes)
+        "enterprise_license_index",
+    }
     pending = Grant.objects.get(status=Grant.Status.REQUESTED)
     assert pending.resource.provider.short_name == "民政局" and pending.decided_by is None
     revoked = Grant.objects.get(status=Grant.Status.REVOKED)

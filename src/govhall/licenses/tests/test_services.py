@@ -10,9 +10,11 @@ from django.utils import timezone
 from govhall.cases import services_apply
 from govhall.core import errors
 from govhall.core.models import AuditEntry
-from govhall.exchange.models import Record
+from govhall.exchange.models import Record, Resource
+from govhall.exchange.tests.factories import GrantFactory, ResourceFactory
 from govhall.licenses import keys, selectors, services, verification
 from govhall.licenses.models import License, LicenseUse, SigningKey
+from govhall.licenses.tests.conftest import INDEX_FIELDS
 from govhall.organizations.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,9 +215,22 @@ def test_issue_refuses_a_holder_code_that_is_neither_id_number_nor_uscc(rental_t
     assert caught.value.code == "invalid_holder"
 
 
-def test_enterprise_holder_is_keyed_by_uscc_and_not_in_the_citizen_index(
-    rental_type, enterprise, license_index
+def test_enterprise_licenses_go_to_the_legal_persons_index_and_are_reused(
+    rental_type, enterprise, license_index, housing_department, clerk
 ):
+    from govhall.catalog.models import Item, Material
+    from govhall.catalog.tests.factories import published_item
+
+    enterprise_index = ResourceFactory(
+        code="enterprise_license_index",
+        name="法人电子证照目录",
+        provider=license_index.provider,
+        subject_kind=Resource.SubjectKind.USCC,
+        sharing_type=Resource.SharingType.UNCONDITIONAL,
+        record_key_field="license_identifier",
+        field_specs=INDEX_FIELDS,
+    )
+    GrantFactory(resource=enterprise_index, consumer=housing_department)
     license = services.license_issue(
         actor=None,
         license_type=rental_type,
@@ -224,8 +239,22 @@ def test_enterprise_holder_is_keyed_by_uscc_and_not_in_the_citizen_index(
         face={"holder": enterprise.name, "id_number": enterprise.uscc},
     )
     assert license.holder_key_type == "uscc"
-    assert not Record.objects.filter(record_key=license.identifier).exists()
+    record = Record.objects.get(record_key=license.identifier)
+    assert (record.resource, record.subject_key) == (enterprise_index, enterprise.uscc)
     assert list(selectors.wallet_list(actor=enterprise)) == [license]
+
+    version = published_item(housing_department, name="企业资质申请")
+    Material.objects.filter(version=version).update(
+        license_type_code="public_rental_qualification", resource_code=""
+    )
+    item = Item.objects.get(pk=version.item_id)
+    prefill = services_apply.application_prefill(actor=enterprise, applicant=enterprise, item=item)
+    reused = [s for s in prefill.satisfied.values() if s["kind"] == "license"]
+    assert reused and reused[0]["license_number"] == license.number
+    assert any(u.channel == "电子证照库调取" for u in selectors.uses_for_holder(actor=enterprise))
+    services.license_revoke(actor=clerk, license=license, reason="注销")
+    again = services_apply.application_prefill(actor=enterprise, applicant=enterprise, item=item)
+    assert "license" not in [s["kind"] for s in again.satisfied.values()]
 
 
 def test_signing_with_a_key_sealed_under_another_secret_is_a_clear_conflict(
