@@ -383,3 +383,9 @@ GOVHALL_HOTLINE_DEPARTMENTS = env_list(
 # --- analytics (绩效统计, 办件公示) -------------------------------------------------------------
 # Seconds the public disclosure (办件公示) page and API keep their answer (same for everyone).
 GOVHALL_DISCLOSURE_CACHE_SECONDS = env_int("GOVHALL_DISCLOSURE_CACHE_SECONDS", 60)
+
+# --- supervision (电子监察) ----------------------------------------------------------------------
+# How far back (days) the rule checks read refusals, payment orders and closed tasks.
+SUPERVISION_RULE_LOOKBACK_DAYS = env_int("GOVHALL_SUPERVISION_RULE_LOOKBACK_DAYS", 30)
+# A refusal or denial opinion shorter than this (characters, trimmed) counts as "without reasons".
+SUPERVISION_MIN_REASON_LENGTH = env_int("GOVHALL_SUPERVISION_MIN_REASON_LENGTH", 5)
