@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.interaction",
     "govhall.analytics",
+    "govhall.housing",
     "govhall.api",
     "govhall.portal",
     "govhall.workbench",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("supervision/", include("govhall.supervision.urls")),
     path("interaction/", include("govhall.interaction.urls")),
     path("analytics/", include("govhall.analytics.urls")),
+    path("housing/", include("govhall.housing.urls")),
     path("", include("govhall.portal.urls")),
 ]
 

@@ -29,6 +29,7 @@ v1 = [
     path("", include("govhall.supervision.api_urls")),
     path("", include("govhall.interaction.api_urls")),
     path("", include("govhall.analytics.api_urls")),
+    path("", include("govhall.housing.api_urls")),
 ]
 
 app_name = "api"

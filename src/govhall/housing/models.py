@@ -1,0 +1,3 @@
+"""Models of the housing app."""
+
+from django.db import models  # noqa: F401
