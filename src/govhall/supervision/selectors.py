@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govhall.core import errors
 from govhall.supervision import permissions
@@ -76,6 +77,14 @@ def alert_list(*, actor: Any, filters: AlertFilters | None = None) -> QuerySet[A
     )
 
 
+# what an alert without that attribute is: the whole case, a rectification, an enquiry ...
+UNGROUPED = {
+    "department": gettext_lazy("未指定部门"),
+    "item": gettext_lazy("不涉及事项(咨询投诉等)"),
+    "post": gettext_lazy("不分岗位(整件时限、差评整改、咨询投诉)"),
+}
+
+
 def board_counts(*, actor: Any, filters: AlertFilters | None = None) -> dict[str, list[dict]]:
     """Open alerts counted by level, grouped by department, item and post (three GROUP BYs)."""
     queryset = alert_filter(actor, filters or AlertFilters()).order_by()
@@ -92,7 +101,7 @@ def board_counts(*, actor: Any, filters: AlertFilters | None = None) -> dict[str
             (
                 {
                     "id": row[field],
-                    "name": row[label] or "—",
+                    "name": row[label] or UNGROUPED[key],
                     "total": row["total"],
                     **{level: row[level] for level in Alert.Level.values},
                 }

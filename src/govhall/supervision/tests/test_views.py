@@ -44,6 +44,9 @@ def test_supervisor_board(swept, client_as, supervisor):
     assert response.context["totals"] == {"reminder": 2, "yellow": 2, "red": 2}
     by_department = response.context["groups"]["department"]
     assert by_department[0]["red"] == 2 and by_department[0]["id"] == swept.case.department_id
+    by_post = {row["id"]: row for row in response.context["groups"]["post"]}
+    assert by_post[swept.post_id]["red"] == 1  # the task's card; the case's has no post
+    assert by_post[None]["red"] == 1 and "整件时限" in str(by_post[None]["name"])
     partial = client_as(supervisor).get(
         reverse("supervision:alerts"), {"level": "red"}, headers={"HX-Request": "true"}
     )
