@@ -31,5 +31,10 @@ def can_rotate_keys(actor: Any, department_id: int) -> bool:
 
 
 def is_issuing_staff(actor: Any) -> bool:
-    """Department staff (the workbench's 电子证照 entry) manage what their department issued."""
-    return account_permissions.is_department_staff(actor)
+    """Staff of a department that issues a license type (the workbench's 电子证照 entry): they
+    manage what their department issued."""
+    if not account_permissions.is_department_staff(actor):
+        return False
+    from govhall.licenses.models import LicenseType
+
+    return LicenseType.objects.filter(department_id=actor.department_id).exists()

@@ -128,3 +128,12 @@ def test_verify_page_and_api_are_limited_per_address(license, client_as, client_
     api = client_for(applicant).get(f"/api/v1/licenses/{license.identifier}/verify")
     assert api.status_code == 429
     assert LicenseUse.objects.count() == uses  # refused look-ups write nothing
+
+
+def test_workbench_entry_only_for_issuing_departments(rental_type, client_as, clerk, other_clerk):
+    """The sidebar's 电子证照 entry is for departments that issue a license type."""
+    url = reverse("licenses:workbench_list")
+    issuing = client_as(clerk).get(reverse("cases:task_list")).content.decode()
+    other = client_as(other_clerk).get(reverse("cases:task_list")).content.decode()
+    assert f'href="{url}"' in issuing
+    assert f'href="{url}"' not in other
