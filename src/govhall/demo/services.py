@@ -44,6 +44,7 @@ from govhall.demo.exchange_load import (
 from govhall.demo.generator import DEFAULT_SEED
 from govhall.demo.models import LegalPerson, Person
 from govhall.demo.seeding import population_seed
+from govhall.housing.demo import housing_demo_load
 from govhall.interaction.demo import interaction_demo_load
 from govhall.licenses.demo import licenses_demo_load
 from govhall.organizations.models import Department, Region, ServiceCenter, Window
@@ -90,6 +91,8 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     result.created["licenses"] = _stage("licenses", licenses_demo_load)
     result.created["registries"] = sum(r.inserted for r in _load_registries(seed=seed))
     result.created["cases"] = _stage("cases", demo_cases_load)  # the case history, last
+    # estates and units, the waiting list of the completed 公租房 cases, a round, leases and rent
+    result.created["housing"] = _stage("housing", housing_demo_load)
     # ratings, rectifications, enquiries and complaints on that history
     result.created["interaction"] = _stage("interaction", interaction_demo_load)
     # thresholds, then one supervision sweep over that history (cards, accountability records)

@@ -49,6 +49,11 @@ WORKBENCH_NAV = [
     ),
     Entry("interaction:manage", gettext_lazy("咨询投诉处理")),
     Entry(
+        "housing:waiting_list",
+        gettext_lazy("公租房保障"),
+        visible_if="govhall.housing.permissions.can_manage",
+    ),
+    Entry(
         "licenses:workbench_list",
         gettext_lazy("电子证照"),
         visible_if="govhall.licenses.permissions.is_issuing_staff",
