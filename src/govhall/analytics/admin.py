@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from govhall.analytics.models import RankingFormula
+from govhall.analytics.models import RankingFormula, RuleParameterSet
 from govhall.analytics.ranking import RANKABLE, weights_clean
 from govhall.analytics.services import ranking_formula_save
 from govhall.core import errors
@@ -45,3 +45,21 @@ class RankingFormulaAdmin(admin.ModelAdmin):
             active=form.cleaned_data.get("active", False),
         )
         obj.pk = saved.pk
+
+
+@admin.register(RuleParameterSet)
+class RuleParameterSetAdmin(admin.ModelAdmin):
+    """Read-only: parameter sets are added by ``rule_parameters_set`` (validated, audited) and
+    never edited (cases already received are judged by the set of their date)."""
+
+    list_display = ["rule_set", "effective_from", "reason", "created_by", "created_at"]
+    list_filter = ["rule_set"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,9 +2,19 @@
 
 from django.urls import path
 
-from govhall.analytics import apis
+from govhall.analytics import apis, apis_eligibility
 
 urlpatterns = [
+    path(
+        "eligibility/<slug:rule_set>/explain",
+        apis_eligibility.ExplainApi.as_view(),
+        name="eligibility-explain",
+    ),
+    path(
+        "eligibility/<slug:rule_set>/batch",
+        apis_eligibility.BatchApi.as_view(),
+        name="eligibility-batch",
+    ),
     path("stats/ranking", apis.RankingApi.as_view(), name="stats-ranking"),
     path("stats/ranking/export", apis.RankingExportApi.as_view(), name="stats-ranking-export"),
     path("disclosure/cases", apis.DisclosureCasesApi.as_view(), name="disclosure-cases"),

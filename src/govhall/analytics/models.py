@@ -42,3 +42,37 @@ class RankingFormula(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RuleParameterSet(BaseModel):
+    """The parameters of a rule set (``analytics/data/rules/<code>.json``) in force from a date.
+
+    A city changes a threshold by adding a set with a later ``effective_from``; an evaluation on
+    a day uses the latest set whose ``effective_from`` is not after it, so a case is judged by the
+    parameters in force on its application date."""
+
+    rule_set = models.CharField(_("规则集"), max_length=64)
+    effective_from = models.DateField(_("生效日期"))
+    values = models.JSONField(_("参数值"), default=dict)
+    reason = models.CharField(_("调整依据"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("规则参数")
+        verbose_name_plural = _("规则参数")
+        ordering = ["rule_set", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "effective_from"], name="analytics_one_parameter_set_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set} @ {self.effective_from}"

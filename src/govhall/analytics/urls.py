@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.analytics import views
+from govhall.analytics import views, views_eligibility
 
 app_name = "analytics"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("stats/export/<slug:dimension>/", views.stats_export, name="stats_export"),
     path("stats/charts/<slug:kind>.svg", views.stats_chart, name="stats_chart"),
     path("disclosure/", views.disclosure, name="disclosure"),
+    path("eligibility/", views_eligibility.eligibility, name="eligibility"),
 ]

@@ -29,6 +29,7 @@ from govhall.accounts.services import (
     user_register_citizen,
     user_register_enterprise,
 )
+from govhall.analytics.services_eligibility import rules_demo_load
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
@@ -90,6 +91,8 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     # e-license types, departments' keys, personas' licenses (before the cases, which issue more)
     result.created["licenses"] = _stage("licenses", licenses_demo_load)
     result.created["registries"] = sum(r.inserted for r in _load_registries(seed=seed))
+    # the 公租房 eligibility parameters in force (rules as code, analytics)
+    result.created["eligibility"] = _stage("eligibility", lambda: (rules_demo_load()[0], 0))
     result.created["cases"] = _stage("cases", demo_cases_load)  # the case history, last
     # estates and units, the waiting list of the completed 公租房 cases, a round, leases and rent
     result.created["housing"] = _stage("housing", housing_demo_load)

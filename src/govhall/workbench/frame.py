@@ -33,6 +33,11 @@ WORKBENCH_NAV = [
         visible_if="govhall.exchange.permissions.can_query_registries",
     ),
     Entry(
+        "analytics:eligibility",
+        gettext_lazy("资格核验"),
+        visible_if="govhall.exchange.permissions.can_query_registries",
+    ),
+    Entry(
         "exchange:grants",
         gettext_lazy("共享授权"),
         visible_if="govhall.exchange.permissions.holds_data_officer_post",

@@ -15,3 +15,15 @@ def figure(value: object, kind: str) -> str:
     if kind == "days":
         return f"{float(value):.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+# how a rule's comparison reads in the explanation table
+OPERATOR_SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "="}
+
+
+@register.filter
+def comparison(op: str) -> str:
+    """``lt`` → ``<``; ``startswith`` reads as 以…开头 (the value follows)."""
+    if op == "startswith":
+        return "以…开头:"
+    return OPERATOR_SYMBOLS.get(op, op)
