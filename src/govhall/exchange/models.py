@@ -132,6 +132,7 @@ class Load(BaseModel):
         UPLOAD = "upload", _("文件上传")
         API = "api", _("接口推送")
         SEED = "seed", _("示范数据生成")
+        SYSTEM = "system", _("系统推送")  # written by another app in its own transaction
 
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all_or_nothing", _("有错误则整批不入库")

@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int, float], None]  # stage, done, to do (0: unknown), seconds
 MAX_PUSH_ROWS = 10_000
 ERROR_MAX_CHARS = 2000
+SYSTEM_SOURCES = {Load.Source.SEED, Load.Source.SYSTEM}
 
 
 def load_allowed_check(*, actor: Any, resource: Resource) -> None:
@@ -63,8 +64,8 @@ def load_allowed_check(*, actor: Any, resource: Resource) -> None:
 
 
 def _require_loader(actor: Any, resource: Resource, source: str) -> None:
-    if actor is None:
-        if source != Load.Source.SEED:
+    if actor is None:  # the system itself: demo seeding, or another app's own writes
+        if source not in SYSTEM_SOURCES:
             raise errors.PermissionDenied()
         return
     load_allowed_check(actor=actor, resource=resource)
@@ -98,10 +99,11 @@ def records_ingest(
 
     ``stream`` is read once, in pieces (a huge generated CSV is never held in memory on
     PostgreSQL; its header is the first line). ``actor`` None is the system, allowed for
-    ``source=seed`` only; the size limit (``GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES``) does not apply
-    to seed loads. ``progress(stage, done, total, seconds)`` is called with ``"reading"`` (bytes
-    read, total 0) while a CSV streams into PostgreSQL, ``"validating"`` and ``"merging"``
-    (rows; on SQLite rows merged so far) and ``"done"``.
+    ``source=seed`` and ``source=system`` only; the size limit
+    (``GOVHALL_EXCHANGE_UPLOAD_MAX_BYTES``) does not apply to seed loads.
+    ``progress(stage, done, total, seconds)`` is called with ``"reading"`` (bytes read, total 0)
+    while a CSV streams into PostgreSQL, ``"validating"`` and ``"merging"`` (rows; on SQLite rows
+    merged so far) and ``"done"``.
     """
     _require_loader(actor, resource, source)
     _require_choice(file_format, FORMATS, "format", _("文件格式应为 CSV、Excel(.xlsx)或 JSON。"))

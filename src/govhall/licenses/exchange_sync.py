@@ -75,12 +75,12 @@ def license_index_push(licenses: Iterable[License]) -> list[Load]:
         if code not in resources:
             continue
         load = records_ingest(
-            actor=None,  # the system, as for seed loads: the exchange has no "internal push" source
+            actor=None,  # the system: the license services' own write, in their transaction
             resource=resources[code],
             stream=io.BytesIO(json.dumps(rows, ensure_ascii=False).encode()),
             file_format="json",
             mode=Load.Mode.ALL_OR_NOTHING,
-            source=Load.Source.SEED,
+            source=Load.Source.SYSTEM,
             file_name="licenses",
         )
         if load.status != Load.Status.LOADED:

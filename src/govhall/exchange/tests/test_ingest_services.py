@@ -565,9 +565,10 @@ def test_only_the_providers_data_officer_loads(population, housing_department, a
 
 
 @pytest.mark.django_db
-def test_the_system_loads_seed_data_without_an_actor(population):
-    load = load_file(None, population, csv_bytes(PEOPLE), source=Load.Source.SEED)
-    assert load.loaded_by is None and load.rows_inserted == 3
+@pytest.mark.parametrize("source", [Load.Source.SEED, Load.Source.SYSTEM])
+def test_the_system_loads_seed_data_without_an_actor(population, source):
+    load = load_file(None, population, csv_bytes(PEOPLE), source=source)
+    assert load.loaded_by is None and load.rows_inserted == 3 and load.source == source
 
 
 @pytest.mark.django_db

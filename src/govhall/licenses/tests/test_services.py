@@ -35,6 +35,7 @@ def test_completing_a_license_case_issues_a_signed_license_in_the_index(complete
     assert verification.verification_of(license).outcome == "valid"
     row = _index(license)
     assert row.subject_key == applicant.id_number and row.data["status"] == "有效"
+    assert row.load.source == "system"  # the system's own write, not a seed or an upload
     assert AuditEntry.objects.filter(action="license_issue").exists()
 
 
