@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.engine import step_open
+from govhall.cases.hooks import run_submission_checks
 from govhall.cases.models import Application, Case, CaseEvent, CaseSequence
 from govhall.cases.notices import notice_issue
 from govhall.cases.notify import notify_case
@@ -104,6 +105,7 @@ def application_submit(*, actor: Any, application: Application) -> Case:
         return application.case
     _require_submittable(actor, application)
     cleaned = application_check(application)
+    run_submission_checks(application, actor=actor, cleaned=cleaned)
     version, department, applicant = (
         application.version,
         application.item.department,

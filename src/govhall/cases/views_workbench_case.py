@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.cases import (
+    hooks,
     permissions,
     presenters,
     selectors,
@@ -203,6 +204,22 @@ def case_waive(request: HttpRequest, number: str, order_number: str) -> HttpResp
     return redirect("cases:case_detail", number=case.number)
 
 
+def _verification_extensions(actor: Any, case: Case) -> list[dict[str, Any]]:
+    """The sections other apps add (the eligibility explanation of a 公租房 case ...), each
+    rendered by its own template; one app's refusal stays in its section."""
+    sections = []
+    for extension in hooks.verification_extensions():
+        try:
+            section = extension(case, actor=actor)
+        except errors.ApplicationError as exc:
+            sections.append({"title": "", "refusal": exc.message})
+            continue
+        if section is not None:
+            context = {**section.context, "case": case, "actor": actor}
+            sections.append({"title": section.title, "template": section.template, **context})
+    return sections
+
+
 @workbench_view
 def case_verify(request: HttpRequest, number: str) -> HttpResponse:
     """一键核查 under the case number as purpose. With htmx the panel answers 200 whatever the
@@ -218,6 +235,7 @@ def case_verify(request: HttpRequest, number: str) -> HttpResponse:
         "result": result,
         "sections": verification_sections(result) if result else [],
         "refusal": refusal,
+        "extensions": _verification_extensions(request.user, case),
     }
     if request.htmx:
         return render(request, "cases/workbench/verify_panel.html", context)
