@@ -154,6 +154,10 @@ class NoticeDocument:
     qr_caption: str = ""
     footer: str | Sequence[str] = ()
     seal: bool = True
+    # PDF keywords (metadata), and byte-for-byte reproducible output (fixed dates and file id),
+    # for documents checked against their regeneration (the signed letters of ``cases.letters``)
+    keywords: str = ""
+    invariant: bool = False
 
 
 @dataclass(frozen=True)
@@ -502,7 +506,15 @@ def notice_pdf(doc: NoticeDocument) -> bytes:
     title = _clean(doc.title) or notice_title(kind)
     case = _clean(doc.case_number)
     buffer, issuer = io.BytesIO(), _clean(doc.issuer)
-    template = SimpleDocTemplate(buffer, title=title, author=issuer, subject=case, **_PAGE)
+    template = SimpleDocTemplate(
+        buffer,
+        title=title,
+        author=issuer,
+        subject=case,
+        keywords=doc.keywords,
+        invariant=1 if doc.invariant else None,
+        **_PAGE,
+    )
     story = _opening(doc, title, font, st)
     story += _facts_table(doc, font, st, template.width)
     story += _item_list(doc, kind, font, st)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from govhall.accounts import permissions as account_permissions
 from govhall.accounts.models import User
 from govhall.cases import formdef, permissions
+from govhall.cases.letters import letter_check
 from govhall.cases.models import AgentAuthorization, Application, Case, Upload
 from govhall.cases.uploads import upload_inspect, upload_store
 from govhall.catalog.models import Item, Material
@@ -361,6 +362,12 @@ def upload_add(*, actor: Any, application: Application, material_id: Any, file: 
         if application.state == Application.State.PREREVIEW:
             raise errors.Conflict(_("申请正在预审,请等待预审结果。"), code="in_prereview")
         round_ = _upload_round(application)
+        letter_check(
+            application=application,
+            material=material,
+            kind=inspected.kind,
+            content=inspected.content,
+        )
         stored = upload_store(inspected, folder=f"applications/{application.uuid}")
         upload = Upload.objects.create(
             application=application,

@@ -15,12 +15,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govhall.cases import formdef, permissions, selectors, services_apply
+from govhall.cases import formdef, letters, permissions, selectors, services_apply
 from govhall.cases.models import Application, Case, ClockStop, Delivery, Notice, PaymentOrder, Task
 from govhall.cases.presenters import deadline_colour
 from govhall.cases.services_actions import task_of_lead
 from govhall.cases.services_tasks import assignable_staff, can_assign
 from govhall.cases.workflow import ACTIONS
+from govhall.catalog.models import Material
 from govhall.core.identifiers import mask_id_number, mask_phone
 
 MASKS = {"id_number": mask_id_number, "phone": mask_phone}
@@ -132,6 +133,13 @@ def material_rows(application: Application) -> list[dict[str, Any]]:
                 "by_form": state.by_form,
                 "satisfied": state.satisfied,
                 "missing": state.missing,
+                # what the clerk compares with the code printed on a scanned signed letter
+                "letter_code": (
+                    letters.letter_code(application, state.material)
+                    if state.uploads
+                    and state.material.source_channel == Material.SourceChannel.APPLICANT
+                    else ""
+                ),
                 "uploads": [
                     {
                         "id": upload.pk,
