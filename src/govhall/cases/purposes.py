@@ -37,11 +37,9 @@ def case_purpose(actor: Any, reference: str) -> ResolvedPurpose | None:
     if case is None:
         return None
     department_id = getattr(actor, "department_id", None)
-    handling = (
-        department_id == case.department_id
-        or Task.objects.filter(case_id=case.pk, department_id=department_id).exists()
-    )
-    if not department_id or not handling:
+    tasks = Task.objects.filter(case_id=case.pk, department_id=department_id)
+    own = department_id == case.department_id
+    if not department_id or not (own or tasks.exists()):
         raise PurposeRefused(_("该办件不由本部门办理,不能以其名义查询。"))
     if not case.is_open:
         raise PurposeRefused(_("该办件已办结,不能再以其名义查询。"))
@@ -51,4 +49,11 @@ def case_purpose(actor: Any, reference: str) -> ResolvedPurpose | None:
         department_id=department_id,
         kind="case",
         subjects=_household(case.applicant_key),
+        # A department that holds a step of the case's own procedure (not a countersign of its
+        # own) acts for the case's department and reads under that department's grants.
+        grant_department_id=(
+            case.department_id
+            if not own and tasks.filter(lead=True).exclude(kind="countersign").exists()
+            else None
+        ),
     )

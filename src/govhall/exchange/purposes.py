@@ -37,6 +37,14 @@ class ResolvedPurpose:
     kind: str  # "case" or "registered"
     # The subjects the purpose covers (a case: its applicant and household); None = any subject.
     subjects: frozenset[str] | None = None
+    # The department whose grants the query reads under: the actor's own by default; a step of
+    # another department's procedure (a 社区 accepting, a 街道 reviewing a 公租房 case of the
+    # district's 住建局) reads under the grants of the department that runs the procedure.
+    grant_department_id: int | None = None
+
+    @property
+    def grants_of(self) -> int:
+        return self.grant_department_id or self.department_id
 
     def covers(self, subject_key: str) -> bool:
         return self.subjects is None or subject_key in self.subjects

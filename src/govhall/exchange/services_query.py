@@ -136,9 +136,7 @@ def authorize(
             purpose=reference,
             codes=codes or (),
         )
-    views = resource_views(
-        department_id=context.department_id, resources=resources_for(codes), on=on
-    )
+    views = resource_views(department_id=purpose.grants_of, resources=resources_for(codes), on=on)
     readable = [view for view in views if view.readable]
     withheld = [view for view in views if not view.readable]
     if not readable:
