@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.cases import apis, apis_extra
+from govhall.cases import apis, apis_extra, apis_publicity
 
 urlpatterns = [
     path("items/<str:code>/prefill", apis.PrefillApi.as_view(), name="item-prefill"),
@@ -68,6 +68,18 @@ urlpatterns = [
         "cases/<str:number>/tasks/<int:task_id>/assign",
         apis_extra.TaskAssignApi.as_view(),
         name="task-assign",
+    ),
+    path(
+        "cases/<str:number>/objections/<int:objection_id>/handle",
+        apis_publicity.ObjectionHandleApi.as_view(),
+        name="objection-handle",
+    ),
+    path("publicity", apis_publicity.PublicityListApi.as_view(), name="publicity"),
+    path("publicity/", apis_publicity.PublicityListSlashApi.as_view(), name="publicity-slash"),
+    path(
+        "publicity/<int:notice_id>/objections",
+        apis_publicity.ObjectionFileApi.as_view(),
+        name="publicity-objections",
     ),
     path("tasks", apis.TaskListApi.as_view(), name="tasks"),
     path("progress", apis.ProgressApi.as_view(), name="progress"),

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from govhall.accounts import permissions as account_permissions
 from govhall.cases.models import Case, CaseEvent, Task
+from govhall.cases.routing import Route, step_route
 from govhall.cases.workflow import ACTIONS, Process, Step, process_of
 from govhall.core import errors
 from govhall.core.calendar import add_working_days
-from govhall.organizations.models import Department
 
 ACTION_LABELS = {
     "accept": gettext_lazy("受理"),
@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "deliver": gettext_lazy("送达"),
     "mail-materials": gettext_lazy("寄递材料"),
     "assign": gettext_lazy("指定办理人"),
+    "publicity-end": gettext_lazy("公示期满"),
 }
 
 
@@ -121,26 +122,16 @@ def tasks_cancel(case: Case) -> int:
     )
 
 
-def _department_by_uscc(uscc: str, fallback: Department) -> Department:
-    if not uscc:
-        return fallback
-    department = Department.objects.filter(uscc=uscc).first()
-    if department is None:
-        raise errors.ValidationError(
-            _("流程定义中的部门 %(uscc)s 不存在。") % {"uscc": uscc}, code="process_department"
-        )
-    return department
-
-
-def step_open(case: Case, step: Step, *, today: dt.date | None = None) -> list[Task]:
-    """Open the tasks of ``step``: one, or one per department of a countersign step."""
+def step_open(
+    case: Case, step: Step, *, today: dt.date | None = None, route: Route | None = None
+) -> list[Task]:
+    """Open the tasks of ``step``: one, or one per department of a countersign step; a step
+    routed to the applicant's community or street goes where ``route`` (default:
+    :func:`routing.step_route`) says."""
     today = today or timezone.localdate()
     now = timezone.now()
     due = add_working_days(today, step.days)
-    if step.kind == "countersign":
-        targets = [(_department_by_uscc(u, case.department), False) for u in step.departments]
-    else:
-        targets = [(_department_by_uscc(step.department, case.department), True)]
+    route = route or step_route(case, step)
     tasks = [
         Task(
             case=case,
@@ -154,7 +145,7 @@ def step_open(case: Case, step: Step, *, today: dt.date | None = None) -> list[T
             due_date=due,
             days=step.days,
         )
-        for department, lead in targets
+        for department, lead in route.targets
     ]
     return Task.objects.bulk_create(tasks)
 

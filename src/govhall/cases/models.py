@@ -11,6 +11,7 @@
 - ``ClockStop`` records special procedures (特别程序) that stop the clock.
 - ``Notice``, ``PaymentOrder`` and ``Delivery`` are what the case produces and waits for.
 - ``AgentAuthorization`` records who may apply for whom (代办), with the signed letter.
+- ``PublicityNotice`` and ``Objection`` (``models_publicity``): the 公示 of a publicity step.
 
 Status is never assigned outside ``cases.engine``; history rows are never updated.
 """
@@ -159,6 +160,8 @@ class Case(BaseModel):
     )
     applicant_name = models.CharField(_("申请人名称"), max_length=100)
     applicant_key = models.CharField(_("证件号码"), max_length=18)  # ID number or USCC
+    # The applicant's residence (12-digit village code): routes ``@village``/``@township`` steps.
+    residence_code = models.CharField(_("居住地区划代码"), max_length=12, blank=True)
     agent = models.ForeignKey(
         USER,
         verbose_name=_("代办员"),
@@ -487,3 +490,24 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+from govhall.cases.models_publicity import Objection, PublicityNotice  # noqa: E402
+
+__all__ = [
+    "OPEN_STATUSES",
+    "AgentAuthorization",
+    "Application",
+    "Case",
+    "CaseEvent",
+    "CaseSequence",
+    "ClockStop",
+    "Delivery",
+    "IdempotentRequest",
+    "Notice",
+    "Objection",
+    "PaymentOrder",
+    "PublicityNotice",
+    "Task",
+    "Upload",
+]

@@ -52,6 +52,17 @@ TEXTS = {
     "shipped": gettext_lazy("您的「%(item)s」办理结果已寄出,%(carrier)s运单号%(tracking)s。"),
     "delivered": gettext_lazy("您的「%(item)s」办理结果已送达。"),
     "withdrawn": gettext_lazy("您已撤回「%(item)s」的申请(办件编号%(number)s)。"),
+    "publicity": gettext_lazy(
+        "您申请的「%(item)s」(办件编号%(number)s)已进入公示,公示期%(starts)s至%(ends)s。"
+    ),
+    "publicity_closed": gettext_lazy(
+        "您申请的「%(item)s」(办件编号%(number)s)公示期满,%(result)s。"
+    ),
+}
+
+PUBLICITY_RESULTS = {
+    "approve": gettext_lazy("无异议或异议不成立,继续办理"),
+    "deny": gettext_lazy("有异议经核实成立,将由审批部门依法作出决定"),
 }
 
 
@@ -123,4 +134,51 @@ def notify_authorization(authorization: Any) -> None:
         recipient=authorization.principal,
         link=reverse("cases:my_authorizations"),
         related=f"authorization:{authorization.pk}",
+    )
+
+
+def notify_objection_filed(objection: Any, recipients: Any) -> None:
+    """In-site message to the staff who handle the objections of the notice's step."""
+    from govhall.notifications.services import NotificationSpec, notification_enqueue_many
+
+    notice = objection.notice
+    body = _("办件%(number)s(%(item)s)的公示收到异议,请核实处理并答复异议人。") % {
+        "number": notice.case.number,
+        "item": notice.item_name,
+    }
+    link = reverse("cases:case_detail", kwargs={"number": notice.case.number})
+    notification_enqueue_many(
+        NotificationSpec(
+            event="case.objection",
+            subject=_("公示异议"),
+            body=body,
+            recipient=user,
+            channels=("site",),
+            link=link,
+            related=f"case:{notice.case.number}",
+            dedupe_key=f"objection:{objection.pk}:filed:{user.pk}",
+        )
+        for user in recipients
+    )
+
+
+def notify_objection_handled(objection: Any) -> None:
+    """The objector is told the outcome and the reply (SMS and in-site)."""
+    notice = objection.notice
+    body = _("您对「%(item)s」公示(申请人%(name)s)提出的异议已处理:%(state)s。答复:%(reply)s") % {
+        "item": notice.item_name,
+        "name": notice.applicant_masked,
+        "state": objection.get_state_display(),
+        "reply": objection.reply,
+    }
+    notification_enqueue(
+        event="case.objection_handled",
+        subject=_("公示异议处理结果"),
+        body=body,
+        recipient=objection.author,
+        phone=objection.phone,
+        channels=("sms", "site"),
+        link=reverse("cases:publicity"),
+        related=f"objection:{objection.pk}",
+        dedupe_key=f"objection:{objection.pk}:handled",
     )

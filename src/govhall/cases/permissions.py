@@ -94,6 +94,19 @@ def authorization_valid(authorization: Any) -> bool:
     return authorization.revoked_at is None and authorization.valid_until >= timezone.localdate()
 
 
+def can_object(actor: Any) -> bool:
+    """公示异议 are filed by signed-in, real-name persons and enterprises (not staff, not
+    agents: an agent's objection would be someone else's)."""
+    return is_public_applicant(actor)
+
+
+def can_handle_objections(actor: Any, notice: Any) -> bool:
+    """The staff of the notice's department holding the publicity step's post."""
+    return account_permissions.acts_for_department(
+        actor, notice.department_id
+    ) and account_permissions.holds_post(actor, notice.post_id)
+
+
 def can_prereview_any(actor: Any) -> bool:
     """Window clerks (受理) pre-review their department's applications."""
     return account_permissions.is_department_staff(actor) and account_permissions.holds_post(

@@ -12,6 +12,7 @@ from govhall.cases import permissions
 from govhall.cases.engine import action_label
 from govhall.cases.models import Application, Case, Task
 from govhall.cases.selectors import case_timeline
+from govhall.cases.selectors_publicity import case_publicity
 from govhall.cases.services_apply import material_states
 from govhall.core.identifiers import mask_id_number
 
@@ -212,4 +213,6 @@ def case_detail_payload(case: Case, *, actor: Any) -> dict[str, Any]:
             }
             for s in case.stops.all()
         ],
+        # 公示: period, state, outcome; staff also the objections
+        "publicity": case_publicity(actor=actor, case=case),
     }

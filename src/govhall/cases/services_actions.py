@@ -31,6 +31,8 @@ from govhall.cases.hooks import run_completion_hooks
 from govhall.cases.models import Case, ClockStop, Delivery, Notice, PaymentOrder, Task
 from govhall.cases.notices import notice_issue
 from govhall.cases.notify import notify_case
+from govhall.cases.publicity import publicity_cancel, publicity_open
+from govhall.cases.routing import step_route
 from govhall.cases.services_payment import payment_order_create, payment_outstanding
 from govhall.cases.workflow import Step
 from govhall.core import errors
@@ -62,6 +64,7 @@ def _close_case(
 ) -> None:
     now = timezone.now()
     tasks_cancel(case)
+    publicity_cancel(case)
     PaymentOrder.objects.filter(case=case, state=PaymentOrder.State.PENDING).update(
         state=PaymentOrder.State.CANCELLED
     )
@@ -76,6 +79,22 @@ def _close_case(
         closed_at=now,
         on_time=on_time,
     )
+
+
+def step_enter(
+    case: Case, *, step: Step, action: str, actor: Any, status: str | None = None, **changes: Any
+) -> list[Task]:
+    """Move the case into ``step`` and open its tasks: the department is decided first (a step
+    routed to the applicant's community or street, or its fallback, is written in the history
+    row's data), then a publicity step's notice goes up."""
+    route = step_route(case, step)
+    transition(
+        case, action=action, actor=actor, status=status, step=step, data=route.data, **changes
+    )
+    tasks = step_open(case, step, route=route)
+    if step.kind == "publicity":
+        publicity_open(case, step, tasks)
+    return tasks
 
 
 def _advance(case: Case, *, actor: Any, step: Step, outcome: str, opinion: str) -> None:
@@ -99,9 +118,9 @@ def _advance(case: Case, *, actor: Any, step: Step, outcome: str, opinion: str) 
         transition(case, action="decided", actor=actor, status=status, **extra)
         _finish(case, actor=actor, opinion=opinion)
         return
-    transition(case, action="step", actor=actor, status=status, step=following, **extra)
-    step_open(case, following)
-    notify_case(case, "approved" if step.kind == "decide" else "step", step=following.name)
+    step_enter(case, step=following, action="step", actor=actor, status=status, **extra)
+    if following.kind != "publicity":  # the notice tells its period itself
+        notify_case(case, "approved" if step.kind == "decide" else "step", step=following.name)
 
 
 def _start_clock(case: Case, *, start: Any, deemed: bool) -> dict[str, Any]:
@@ -137,16 +156,15 @@ def _accepted(case: Case, *, actor: Any, step_code: str, opinion: str, deemed: b
     following = process.following(process.step(step_code), "approve")
     clock = _start_clock(case, start=start, deemed=deemed)
     action = "deemed-accept" if deemed else "accept"
-    transition(
+    step_enter(
         case,
+        step=following,
         action=action,
         actor=actor,
         status=S.PROCESSING,
-        step=following,
         opinion=opinion,
         **clock,
     )
-    step_open(case, following)
     notice_issue(case, kind=Notice.Kind.ACCEPTANCE)
     notify_case(case, "accepted")
 
@@ -267,6 +285,11 @@ def case_decide(
     action = "approve" if approve else "deny"
     case = case_lock(case)
     require_action(case, action)
+    publicity = case.tasks.filter(state=Task.State.OPEN, kind="publicity").first()
+    if publicity is not None:
+        from govhall.cases.services_publicity import publicity_decide_by_hand
+
+        return publicity_decide_by_hand(actor=actor, case=case, task=publicity, approve=approve)
     task = _decision_task(case, actor, action, task_id)
     opinion = (opinion or "").strip()[:2000] if approve else _required(opinion, _("不同意的理由"))
     opinion = opinion or _("同意")

@@ -22,7 +22,13 @@ from govhall.cases.hooks import run_submission_checks
 from govhall.cases.models import Application, Case, CaseEvent, CaseSequence
 from govhall.cases.notices import notice_issue
 from govhall.cases.notify import notify_case
-from govhall.cases.services_apply import application_check
+from govhall.cases.routing import (
+    residence_from_form,
+    residence_from_registry,
+    routes_by_residence,
+    step_route,
+)
+from govhall.cases.services_apply import application_check, form_definition
 from govhall.cases.workflow import process_of
 from govhall.catalog.models import Item
 from govhall.core import errors
@@ -87,6 +93,19 @@ def _require_submittable(actor: Any, application: Application) -> None:
         raise errors.Conflict(_("该事项已取消,不能再申报。"), code="item_cancelled")
 
 
+def _residence_from_registry(case: Case, process: Any) -> None:
+    """A process that routes steps to the applicant's community or street needs the residence:
+    when the form gave none, the population registry is asked (for this case, logged)."""
+    if case.residence_code or not routes_by_residence(process):
+        return
+    code = residence_from_registry(
+        subject_key=case.applicant_key, purpose=case.number, title=_("办件属地分派")
+    )
+    if code:
+        case.residence_code = code
+        Case.objects.filter(pk=case.pk).update(residence_code=code)
+
+
 @transaction.atomic
 def application_submit(*, actor: Any, application: Application) -> Case:
     """Submit: validate everything, create the case, open the acceptance step."""
@@ -137,12 +156,15 @@ def application_submit(*, actor: Any, application: Application) -> Case:
         delivery_method=method,
         delivery_address=address,
         step=process.first.code,
+        residence_code=residence_from_form(form_definition(version), cleaned),
     )
     application.state = Application.State.SUBMITTED
     application.form = cleaned
     application.submitted_at = now
     application.save(update_fields=["state", "form", "submitted_at", "updated_at"])
-    step_open(case, process.first, today=today)
+    _residence_from_registry(case, process)
+    route = step_route(case, process.first)
+    step_open(case, process.first, today=today, route=route)
     CaseEvent.objects.create(
         case=case,
         seq=case.revision,
@@ -153,6 +175,7 @@ def application_submit(*, actor: Any, application: Application) -> Case:
         step=process.first.code,
         step_name=process.first.name,
         status_after=case.status,
+        data=route.data,
     )
     notice_issue(case, kind="receipt")
     notify_case(case, "submitted", dedupe=False)  # the application lock makes it once

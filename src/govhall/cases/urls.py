@@ -4,6 +4,7 @@
 from django.urls import path
 
 from govhall.cases import views_portal as portal
+from govhall.cases import views_portal_publicity as publicity
 from govhall.cases import views_workbench as workbench
 
 app_name = "cases"
@@ -43,6 +44,8 @@ urlpatterns = [
     path("mine/<str:number>/pay/<str:order_number>/", portal.pay, name="pay"),
     path("pay/simulated/<str:order_number>/", portal.pay_simulated, name="pay_simulated"),
     path("progress/", portal.progress, name="progress"),
+    path("publicity/", publicity.publicity, name="publicity"),
+    path("publicity/<int:notice_id>/object/", publicity.publicity_object, name="publicity_object"),
     path("authorizations/", portal.my_authorizations, name="my_authorizations"),
     path(
         "authorizations/<int:authorization_id>/revoke/",
@@ -61,6 +64,11 @@ urlpatterns = [
     path("case/<str:number>/delivery/<str:step>/", workbench.case_delivery, name="case_delivery"),
     path("case/<str:number>/waive/<str:order_number>/", workbench.case_waive, name="case_waive"),
     path("case/<str:number>/assign/<int:task_id>/", workbench.case_assign, name="case_assign"),
+    path(
+        "case/<str:number>/objections/<int:objection_id>/handle/",
+        workbench.case_objection_handle,
+        name="case_objection_handle",
+    ),
     path("prereview/", workbench.prereview_list, name="prereview_list"),
     path(
         "prereview/<int:application_id>/files/<int:upload_id>/",

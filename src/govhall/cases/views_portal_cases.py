@@ -19,6 +19,7 @@ from govhall.cases import (
     permissions,
     presenters,
     selectors,
+    selectors_publicity,
     services_apply,
     services_delivery,
     services_payment,
@@ -92,6 +93,7 @@ def case_page(
         "case": case,
         "detail": payload,
         "timeline": presenters.timeline_rows(case),
+        "publicity": selectors_publicity.case_publicity(actor=request.user, case=case),
         "materials": materials,
         "correction_uploads": [
             upload for state in materials for upload in state.uploads if upload.round > 1

@@ -27,6 +27,7 @@ from govhall.cases.views_workbench_case import (  # noqa: F401 (urls.py imports 
     case_assign,
     case_delivery,
     case_detail,
+    case_objection_handle,
     case_verify,
     case_waive,
     render_page,

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,10 @@ from govhall.cases import (
     permissions,
     presenters,
     selectors,
+    selectors_publicity,
     services_delivery,
     services_payment,
+    services_publicity,
     services_tasks,
 )
 from govhall.cases import views_workbench_display as display
@@ -102,8 +105,23 @@ def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "panel": display.action_panel(actor, case),
         "read_only": permissions.is_supervisor(actor),
         "timeline": timeline,
+        "publicity": _publicity(actor, case),
         **_records(payload),
     }
+
+
+def _publicity(actor: Any, case: Case) -> list[dict[str, Any]]:
+    """The case's notices with their objections; ``closable``: the period is over and no
+    objection is open, so the handler may end it now instead of waiting for the worker."""
+    today = timezone.localdate()
+    rows = selectors_publicity.case_publicity(actor=actor, case=case)
+    for row in rows:
+        row["closable"] = (
+            row["can_handle"]
+            and row["ends_on"] < today
+            and not any(o["state"] == "open" for o in row["objections"])
+        )
+    return rows
 
 
 def _case_page(
@@ -256,4 +274,24 @@ def case_assign(request: HttpRequest, number: str, task_id: int) -> HttpResponse
     except errors.ApplicationError as exc:
         return _case_page(request, number, error=exc, action="assign", task=task_id)
     messages.success(request, _("已指定办理人。"))
+    return redirect("cases:case_detail", number=case.number)
+
+
+@workbench_view
+@require_POST
+def case_objection_handle(request: HttpRequest, number: str, objection_id: int) -> HttpResponse:
+    """异议成立 / 不成立 with the reply (the handlers of the publicity step)."""
+    case = selectors.case_get(actor=request.user, number=number)
+    uphold = request.POST.get("decision") == "uphold"
+    try:
+        services_publicity.objection_handle(
+            actor=request.user,
+            case=case,
+            objection_id=objection_id,
+            uphold=uphold,
+            reply=request.POST.get("reply", "")[:2000],
+        )
+    except errors.ApplicationError as exc:
+        return _case_page(request, number, error=exc, action=f"objection-{objection_id}")
+    messages.success(request, _("异议已处理,已通知异议人。"))
     return redirect("cases:case_detail", number=case.number)

@@ -12,13 +12,28 @@ A process definition is kept with the item version (``ItemVersion.process``)::
         {"code": "issue", "kind": "issue", "name": "制证送达", "post": "acceptance", "days": 1}],
      "fee_step": "decide"}
 
+A step of the applicant's community or street (公租房: 社区受理 → 街道审核 → 区级审批 → 公示)::
+
+    {"code": "accept", "kind": "accept", "name": "社区受理", "post": "acceptance", "days": 3,
+     "department": "@village"},
+    {"code": "publicity", "kind": "publicity", "name": "公示", "post": "approval", "days": 5}
+
 - ``kind`` says what the engine does at the step: ``accept`` (受理: accept, refuse, request
   correction; always the first step), ``review`` / ``approve`` (an opinion: approve moves on, deny
   goes to ``next.deny``, by default the next step, so that the deciding post decides),
-  ``countersign`` (并联审批: one task per department in ``departments`` (USCCs), each with its own
-  deadline; the case moves on when all have replied), ``decide`` (准予 → status approved, 不予 →
+  ``publicity`` (公示: the case is listed publicly for ``days`` working days; objections are
+  filed and handled meanwhile; the worker closes it once the period is over and no objection
+  is open: ``approve`` without an upheld objection, else ``deny``, whose default target is the
+  decide step that must follow, so that the approver decides 不予; it cannot be approved by
+  hand before the period ends), ``countersign`` (并联审批: one task per department in
+  ``departments`` (USCCs), each with its own deadline; the case moves on when all have
+  replied), ``decide`` (准予 → status approved, 不予 →
   status denied, which closes the case), ``issue`` (complete: the result documents and e-license).
 - ``post`` is a post code (organizations.Post); ``department`` (a USCC) defaults to the item's.
+  ``department`` may also name a level of the applicant's residence (``Case.residence_code``):
+  ``@village`` (村/社区), ``@township`` (乡镇/街道) or ``@county`` (县/区); the step then goes to
+  the active department of that region (``cases.routing``), or to the item's department when
+  there is none (recorded in the history).
 - ``days`` is the step's limit in working days; ``next`` maps an outcome (``approve``, ``deny``,
   ``done``) to a step code, defaulting to the step that follows; ``null`` ends the process.
 - ``fee_step``: the step whose approval creates the payment order for an item with fees (default:
@@ -37,7 +52,10 @@ from django.utils.translation import gettext as _
 
 from govhall.core import errors
 
-KINDS = ("accept", "review", "approve", "countersign", "decide", "issue")
+KINDS = ("accept", "review", "approve", "countersign", "publicity", "decide", "issue")
+# ``department`` values that route a step to the applicant's community, street or county:
+# the region level (organizations.Region.Level) of the residence region's ancestor.
+ROUTES = {"@village": 6, "@township": 5, "@county": 4}
 OUTCOMES = ("approve", "deny", "done")
 
 # action -> (statuses it may start from, step kinds whose open task it closes or None)
@@ -90,11 +108,14 @@ class Process:
         return self.steps[0]
 
     def following(self, step: Step, outcome: str) -> Step | None:
-        """The step after ``step`` for ``outcome`` (None: the process ends)."""
+        """The step after ``step`` for ``outcome`` (None: the process ends). A publicity step
+        whose objection was upheld goes by default to the decide step after it."""
         if outcome in step.next:
             target = step.next[outcome]
             return self.step(target) if target else None
         index = self.steps.index(step)
+        if step.kind == "publicity" and outcome == "deny":
+            return next((s for s in self.steps[index + 1 :] if s.kind == "decide"), None)
         return self.steps[index + 1] if index + 1 < len(self.steps) else None
 
 
@@ -183,9 +204,29 @@ def _step_problems(index: int, raw: Any, codes: set[str]) -> dict[str, list[str]
         departments = raw.get("departments")
         if not isinstance(departments, list) or not departments:
             problems[f"{where}.departments"] = [_("并联审批环节须列出参与部门。")]
+    department = raw.get("department", "")
+    if not isinstance(department, str) or (department.startswith("@") and department not in ROUTES):
+        problems[f"{where}.department"] = [
+            _("部门应为统一社会信用代码或 %(routes)s 之一。") % {"routes": ", ".join(ROUTES)}
+        ]
+    if raw.get("kind") == "publicity" and (
+        not isinstance(raw.get("days"), int) or raw.get("days", 0) < 1
+    ):
+        problems[f"{where}.days"] = [_("公示环节须规定至少1个工作日的公示期。")]
     for outcome, target in (raw.get("next") or {}).items():
         if outcome not in OUTCOMES or (target is not None and target not in codes):
             problems[f"{where}.next.{outcome}"] = [_("流转目标无效。")]
+    return problems
+
+
+def _publicity_problems(steps: list[Any]) -> dict[str, list[str]]:
+    """A publicity step comes before the decision: an upheld objection goes to the decide step
+    that follows it (the case is still being processed, not yet approved)."""
+    kinds = [raw.get("kind") if isinstance(raw, dict) else None for raw in steps]
+    problems: dict[str, list[str]] = {}
+    for index, kind in enumerate(kinds):
+        if kind == "publicity" and "decide" not in kinds[index + 1 :]:
+            problems[f"process.steps.{index}.kind"] = [_("公示环节须在决定环节之前。")]
     return problems
 
 
@@ -206,6 +247,7 @@ def process_check(definition: Any) -> None:
         problems["process.steps.0.kind"] = [_("第一个环节必须是受理。")]
     if not any(isinstance(raw, dict) and raw.get("kind") == "decide" for raw in steps):
         problems["process.steps"] = [_("流程须包含一个决定环节。")]
+    problems.update(_publicity_problems(steps))
     fee_step = definition.get("fee_step")
     if fee_step and fee_step not in codes:
         problems["process.fee_step"] = [_("收费环节不存在。")]

@@ -34,6 +34,7 @@ from govhall.accounts.services import user_register_citizen, user_register_enter
 from govhall.cases import services_actions as actions
 from govhall.cases import services_apply, services_delivery, services_submit
 from govhall.cases.models import Case, Task
+from govhall.cases.services_publicity import publicity_close_due
 from govhall.catalog.models import Item
 from govhall.core import errors
 from govhall.core.calendar import add_working_days, is_working_day
@@ -330,9 +331,17 @@ class Run:
         clerk = self.staff(task.department_id, task.post_id)
         self.at(day, actions.case_request_correction, actor=clerk, case=self.case, missing=missing)
 
-    def step(self, day: dt.date, *, approve: bool = True, opinion: str = "") -> Task:
-        """Close the first open task (approve / deny, or 办结 at the issue step)."""
+    def step(self, day: dt.date, *, approve: bool = True, opinion: str = "") -> Task | None:
+        """Close the first open task (approve / deny, or 办结 at the issue step). A 公示 closes by
+        itself the working day after its period (the hourly job); None while it still runs
+        today."""
         task = self.open_task()
+        if task.kind == "publicity":
+            close_day = add_working_days(task.notice.ends_on, 1)
+            if close_day >= self.today:
+                return None
+            self.at(max(day, close_day), publicity_close_due, today=max(day, close_day))
+            return task
         actor = self.staff(task.department_id, task.post_id)
         if task.kind == "accept":
             self.at(day, actions.case_accept, actor=actor, case=self.case)

@@ -131,7 +131,8 @@ def _pace(run: Any, day: dt.date, *, limit: dt.date | None = None) -> dt.date:
         day = run.next_day(day, 0, 1)
         if limit is not None:
             day = min(day, limit)
-        run.step(day)
+        if run.step(day) is None:  # a 公示 still running today
+            break
     return day
 
 

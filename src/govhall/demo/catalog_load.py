@@ -101,6 +101,8 @@ def _places() -> dict[str, _Place]:
     counties = {c.code12: c for c in city.counties}
     places = {}
     for spec in city.departments:
+        if spec.grassroots:
+            continue
         center = centers[spec.region_code]
         county = counties.get(spec.region_code)
         if county is None:
@@ -167,6 +169,18 @@ def _steps(item: dict[str, Any], words: dict[str, str]) -> list[dict[str, Any]]:
             step = {"name": name, "post": "review", "days": 0, "criteria": note}
             steps.insert(-1, {**step, "outcome": templates["special_outcome"].format(name=name)})
     return steps
+
+
+def _guide_steps(item: dict[str, Any], words: dict[str, str]) -> list[dict[str, Any]]:
+    """An item's own guide steps (its review chain), texts formatted like the templates'."""
+    return [
+        {
+            **step,
+            "criteria": step["criteria"].format(**words),
+            "outcome": step["outcome"].format(**words),
+        }
+        for step in item["guide_steps"]
+    ]
 
 
 def _responsibilities(item: dict[str, Any], place: _Place) -> list[dict[str, Any]]:
@@ -243,7 +257,7 @@ def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str
         "law": item["basis"][0][0],
         "result": result[1],
     }
-    steps = _steps(item, words)
+    steps = _guide_steps(item, words) if item.get("guide_steps") else _steps(item, words)
     data = {
         **copy.deepcopy(raw["defaults"]),
         "name": item["name"],
@@ -284,7 +298,9 @@ def _item_data(item: dict[str, Any], place: _Place, basic_code: str) -> dict[str
         "in_hall": not enforcement,
         "cross_area_scope": item.get("scope", ""),
         **_fees(item, depth),
-        "process": _process(item, steps) if item.get("joint") else {},
+        # an item's own process (the 公租房 chain: 社区 → 街道 → 区 → 公示 → 决定), else the
+        # guide's, with a parallel approval for the joint items
+        "process": item.get("process") or (_process(item, steps) if item.get("joint") else {}),
         "form": _forms().get(item["no"], {}),
         "prereview": bool(item.get("prereview")),
         "result_type": result[0],

@@ -91,6 +91,8 @@ class DepartmentSpec:
     address: str
     region_code: str
     posts: tuple[str, ...]
+    # a street office or a community committee: a step of a review chain, no items of its own
+    grassroots: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,11 @@ def city() -> City:
                 )
             )
     city_code = raw["city"]["code"]
-    departments = _city_departments(raw, city_code) + _county_departments(raw, counties)
+    departments = (
+        _city_departments(raw, city_code)
+        + _county_departments(raw, counties)
+        + _grassroots_departments(counties, townships, villages)
+    )
     result = City(
         province_code=raw["province"]["code"],
         province_name=raw["province"]["name"],
@@ -219,9 +225,59 @@ def _county_departments(raw: dict[str, Any], counties: list[County]) -> list[Dep
                     phone="",
                     address=f"{full_prefix}人民政府院内",
                     region_code=county.code12,
-                    posts=("acceptance",),
+                    # the 住建局 of a district approves 公租房 (区级审核, 公示, 决定)
+                    posts=tuple(d.get("posts", ["acceptance"])),
                 )
             )
+    return specs
+
+
+def _grassroots_departments(
+    counties: list[County], townships: list[Township], villages: list[Village]
+) -> list[DepartmentSpec]:
+    """Street offices / township governments (review post) and community / village committees
+    (acceptance post): the first two levels of the 公租房 review chain (社区受理 → 街道审核). A
+    process step with ``"department": "@village"`` or ``"@township"`` reaches them by the
+    applicant's residence."""
+    specs = []
+    county_index = {county.code: index for index, county in enumerate(counties)}
+    for township in townships:
+        county = township.county
+        number = township.code[6:9]
+        street = township.name.endswith("街道")
+        full = f"{county.name}{township.name}{'办事处' if street else '人民政府'}"
+        specs.append(
+            DepartmentSpec(
+                key=f"{county.abbr}_t{number}",
+                name=full,
+                short_name=township.name,
+                uscc_body=f"11{county.code}T{county_index[county.code]}{number}0000",
+                nature="1",
+                phone="",
+                address=f"{county.name}{township.name}",
+                region_code=township.code,
+                posts=("review",),
+                grassroots=True,
+            )
+        )
+    for village in villages:
+        county = village.township.county
+        number = village.code[6:12]
+        committee = "居民委员会" if village.is_community else "村民委员会"
+        specs.append(
+            DepartmentSpec(
+                key=f"{county.abbr}_v{number}",
+                name=f"{county.name}{village.township.name}{village.name}{committee}",
+                short_name=village.name,
+                uscc_body=f"54{county.code}W{county_index[county.code]}{number}0",
+                nature="2",
+                phone="",
+                address=village.address_prefix,
+                region_code=village.code,
+                posts=("acceptance",),
+                grassroots=True,
+            )
+        )
     return specs
 
 

@@ -55,3 +55,17 @@ def joint_item(housing_department, police_department, fire_department):
         ]
     }
     return online_item(housing_department, process=process)
+
+
+# Regions down to a village, a community and a street with their staff, routed items (公示).
+from govhall.cases.tests.publicity_fixtures import (  # noqa: E402, F401
+    community,
+    community_clerk,
+    other_community,
+    other_community_clerk,
+    publicity_item,
+    regions,
+    routed_item,
+    street_office,
+    street_reviewer,
+)

@@ -61,8 +61,14 @@ def test_the_demo_city():
     assert city_departments.count() == 20
     assert Department.objects.exclude(region=city).count() >= 4
     for department in Department.objects.all():
-        assert uscc.is_valid(department.uscc) and department.uscc[:1] == "1"
-        assert department.uscc[1] in "123"
+        assert uscc.is_valid(department.uscc)
+        # 机关 (11…, 12…), and the 居民/村民委员会 of the review chain (54…, 基层群众性自治组织)
+        assert (department.uscc[0] == "1" and department.uscc[1] in "123") or (
+            department.uscc[:2] == "54" and department.region.level == Region.Level.VILLAGE
+        )
+    streets = Department.objects.filter(region__level=Region.Level.TOWNSHIP)
+    assert streets.get(name="谯城区花戏楼街道办事处").region_id == "341602001000"
+    assert Department.objects.filter(region__level=Region.Level.VILLAGE).count() > 40
     housing = Department.objects.get(short_name="住建局")
     assert housing.name == "亳州市住房和城乡建设局"
     hall = ServiceCenter.objects.get(name="亳州市政务服务中心")
