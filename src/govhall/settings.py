@@ -267,6 +267,11 @@ SPECTACULAR_SETTINGS = {
         "GrantStatusEnum": "govhall.exchange.models.Grant.Status",
         "UserKindEnum": "govhall.accounts.models.User.Kind",
         "AccessKindEnum": "govhall.exchange.models.AccessLogEntry.Kind",
+        "ItemVersionStateEnum": "govhall.catalog.models.ItemVersion.State",
+        "PushRoundStateEnum": "govhall.analytics.models.PushRound.State",
+        "PublicityStateEnum": "govhall.cases.models_publicity.PublicityNotice.State",
+        "ObjectionStateEnum": "govhall.cases.models_publicity.Objection.State",
+        "ReverificationFlagStateEnum": "govhall.housing.models.ReverificationFlag.State",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("interaction/", include("govhall.interaction.urls")),
     path("analytics/", include("govhall.analytics.urls")),
     path("housing/", include("govhall.housing.urls")),
+    path("housing/", include("govhall.housing.urls_figures")),
     path("", include("govhall.portal.urls")),
 ]
 

@@ -6,7 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from govhall.analytics.models import RankingFormula, RuleParameterSet
+from govhall.analytics.models import (
+    PushInvitation,
+    PushOptOut,
+    PushRound,
+    RankingFormula,
+    RuleParameterSet,
+)
 from govhall.analytics.ranking import RANKABLE, weights_clean
 from govhall.analytics.services import ranking_formula_save
 from govhall.core import errors
@@ -63,3 +69,35 @@ class RuleParameterSetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the precise-push services (audited); the admin only reads."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PushRound)
+class PushRoundAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "rule_set", "on", "department", "state", "qualifying", "invited"]
+    list_filter = ["rule_set", "state"]
+
+
+@admin.register(PushInvitation)
+class PushInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["round", "household_key", "person_key", "channels", "notified_at"]
+    list_filter = ["rule_set", "campaign_year"]
+    search_fields = ["household_key", "person_key"]
+
+
+@admin.register(PushOptOut)
+class PushOptOutAdmin(ReadOnlyAdmin):
+    list_display = ["id_number", "topic", "created_at"]
+    search_fields = ["id_number"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.analytics import apis, apis_eligibility
+from govhall.analytics import apis, apis_eligibility, apis_push
 
 urlpatterns = [
     path(
@@ -15,6 +15,9 @@ urlpatterns = [
         apis_eligibility.BatchApi.as_view(),
         name="eligibility-batch",
     ),
+    path("push/rounds", apis_push.PushRoundListApi.as_view(), name="push-rounds"),
+    path("push/rounds/<int:round_id>", apis_push.PushRoundDetailApi.as_view(), name="push-round"),
+    path("push/preferences", apis_push.PushPreferencesApi.as_view(), name="push-preferences"),
     path("stats/ranking", apis.RankingApi.as_view(), name="stats-ranking"),
     path("stats/ranking/export", apis.RankingExportApi.as_view(), name="stats-ranking-export"),
     path("disclosure/cases", apis.DisclosureCasesApi.as_view(), name="disclosure-cases"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ OPERATORS = {
     "startswith": lambda value, prefix: str(value).startswith(str(prefix)),
 }
 
+POPULATION = "population"
+TENANCY = "public_housing_tenancy"  # published by the housing app
+
 # measure -> (resource code, fields it needs)
 MEASURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "per_capita_income": ("income_tax", ("year", "annual_income")),
@@ -47,15 +50,25 @@ MEASURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "max_company_capital": ("business_registration", ("entity_kind", "registered_capital")),
     "register_region": ("population", ("region_code",)),
     "max_paid_months": ("social_security", ("paid_months",)),
+    # any member on the public rental housing waiting list or holding an active lease
+    "housed": (TENANCY, ("status",)),
 }
-POPULATION = "population"
+# Fields shown with a condition's source records, beyond the ones its measure reads.
+SOURCE_FIELDS: dict[str, tuple[str, ...]] = {TENANCY: ("status", "entry", "since")}
 
 
 @dataclass(frozen=True)
 class Clause:
+    """``measure op threshold``: the threshold is the dated parameter ``parameter`` or, when the
+    rule itself fixes it (``"value": false``), the constant ``value``."""
+
     measure: str
     op: str
-    parameter: str
+    parameter: str | None
+    value: Any = None
+
+    def threshold(self, parameters: Parameters) -> Any:
+        return parameters.values.get(self.parameter) if self.parameter else self.value
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,9 @@ class Condition:
     code: str
     label: str
     clauses: tuple[Clause, ...]  # passes if any clause passes
+    # items (name or implementation code) the condition does not apply to: "not already housed"
+    # is not asked of the tenants at their yearly re-verification
+    except_items: tuple[str, ...] = ()
 
     @property
     def resources(self) -> list[str]:
@@ -77,6 +93,14 @@ class RuleSet:
     company_kinds: tuple[str, ...]
     conditions: tuple[Condition, ...]
     demo_parameters: tuple[dict[str, Any], ...] = ()
+    items: tuple[str, ...] = ()  # catalog items judged by it (name or implementation code)
+
+    def for_item(self, item: str | None) -> RuleSet:
+        """The rule set as it applies to ``item`` (the conditions that item excepts left out)."""
+        if not item:
+            return self
+        kept = tuple(c for c in self.conditions if item not in c.except_items)
+        return self if len(kept) == len(self.conditions) else replace(self, conditions=kept)
 
     @property
     def resources(self) -> list[str]:
@@ -87,9 +111,13 @@ class RuleSet:
 
 
 def _clause(spec: dict[str, Any]) -> Clause:
-    clause = Clause(str(spec["measure"]), str(spec["op"]), str(spec["parameter"]))
+    parameter = spec.get("parameter")
+    name = str(parameter) if parameter else None
+    clause = Clause(str(spec["measure"]), str(spec["op"]), name, spec.get("value"))
     if clause.measure not in MEASURES or clause.op not in OPERATORS:
         raise ValueError(f"unknown measure or comparison in {spec}")
+    if (parameter is None) == ("value" not in spec):
+        raise ValueError(f"a clause names a parameter or a value: {spec}")
     return clause
 
 
@@ -105,6 +133,7 @@ def rule_set_get(code: str) -> RuleSet:
             code=spec["code"],
             label=spec["label"],
             clauses=tuple(_clause(c) for c in spec.get("any_of", [spec])),
+            except_items=tuple(spec.get("except_items", [])),
         )
         for spec in raw["conditions"]
     )
@@ -115,7 +144,19 @@ def rule_set_get(code: str) -> RuleSet:
         company_kinds=tuple(raw.get("company_kinds", [])),
         conditions=conditions,
         demo_parameters=tuple(raw.get("demo_parameters", [])),
+        items=tuple(raw.get("items", [])),
     )
+
+
+def rule_sets_all() -> list[RuleSet]:
+    return [rule_set_get(path.stem) for path in sorted(RULES_DIR.glob("*.json"))]
+
+
+def rule_set_for_item(*names: str) -> RuleSet | None:
+    """The rule set that judges the catalog item known by any of ``names`` (its name, its
+    implementation or basic code), or None."""
+    wanted = {name for name in names if name}
+    return next((rs for rs in rule_sets_all() if wanted & set(rs.items)), None)
 
 
 @dataclass(frozen=True)
@@ -153,6 +194,7 @@ class MemberFacts:
     vehicle: tuple[float | None, int, int] = (None, 0, 0)
     company: tuple[float | None, int, int] = (None, 0, 0)
     months: tuple[float | None, int, int] = (None, 0, 0)
+    tenancies: int = 0  # public rental housing records (waiting list or lease)
 
 
 @dataclass
@@ -193,6 +235,8 @@ def measure_value(name: str, household: Household) -> Any:
         return _max_of([f.company for f in members])
     if name == "max_paid_months":
         return _max_of([f.months for f in members])
+    if name == "housed":
+        return any(f.tenancies for f in members)
     if name == "register_region":
         return household.facts.get(household.applicant, MemberFacts()).region
     raise ValueError(name)
@@ -209,45 +253,75 @@ def _compare(op: str, value: Any, threshold: Any) -> str:
         return UNKNOWN
 
 
+class Judge:
+    """The verdicts of one rule set with one parameter set, for households whose measures are
+    known (``values``: measure -> value, ``None`` or absent = unknown). The single household and
+    the batch both end here, so that they compare by the same code."""
+
+    def __init__(self, *, rule_set: RuleSet, parameters: Parameters, readable: set[str]):
+        self.readable = readable
+        self.plan = [
+            (
+                condition.code,
+                condition.label,
+                [
+                    (clause.measure, clause.op, clause.parameter, clause.threshold(parameters))
+                    for clause in condition.clauses
+                ],
+            )
+            for condition in rule_set.conditions
+        ]
+        self.measures = list(
+            dict.fromkeys(m for _c, _l, clauses in self.plan for m, *_rest in clauses)
+        )
+
+    def __call__(
+        self, subject_key: str | None, members: list[str], values: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        readable = self.readable if values is not None else ()
+        conditions: dict[str, dict[str, Any]] = {}
+        failed = unknown = False
+        for code, label, clauses in self.plan:
+            rows = []
+            passed = open_ = False
+            for measure, op, parameter, threshold in clauses:
+                value = values.get(measure) if measure in readable else None
+                status = _compare(op, value, threshold)
+                passed |= status == PASS
+                open_ |= status == UNKNOWN
+                rows.append(
+                    {
+                        "measure": measure,
+                        "op": op,
+                        "parameter": parameter,
+                        "value": value,
+                        "threshold": threshold,
+                        "status": status,
+                    }
+                )
+            status = PASS if passed else UNKNOWN if open_ else FAIL
+            failed |= status == FAIL
+            unknown |= status == UNKNOWN
+            conditions[code] = {"label": label, "status": status, "clauses": rows}
+        return {
+            "subject_key": subject_key,
+            "members": members,
+            "outcome": INELIGIBLE if failed else UNKNOWN if unknown else ELIGIBLE,
+            "conditions": conditions,
+        }
+
+
 def household_evaluate(
     *, rule_set: RuleSet, parameters: Parameters, household: Household | None, readable: set[str]
 ) -> dict[str, Any]:
     """The verdict of every condition for one household (``None``: not in the population
     registry, everything unknown) and the overall outcome: eligible when every condition passes,
     ineligible when one fails, otherwise unknown."""
-    conditions: dict[str, dict[str, Any]] = {}
-    for condition in rule_set.conditions:
-        clauses = []
-        for clause in condition.clauses:
-            threshold = parameters.values.get(clause.parameter)
-            value = None
-            if household is not None and clause.measure in readable:
-                value = measure_value(clause.measure, household)
-            clauses.append(
-                {
-                    "measure": clause.measure,
-                    "op": clause.op,
-                    "parameter": clause.parameter,
-                    "value": value,
-                    "threshold": threshold,
-                    "status": _compare(clause.op, value, threshold),
-                }
-            )
-        statuses = {c["status"] for c in clauses}
-        status = PASS if PASS in statuses else UNKNOWN if UNKNOWN in statuses else FAIL
-        conditions[condition.code] = {
-            "label": condition.label,
-            "status": status,
-            "clauses": clauses,
-        }
-    statuses = {c["status"] for c in conditions.values()}
-    outcome = INELIGIBLE if FAIL in statuses else UNKNOWN if UNKNOWN in statuses else ELIGIBLE
-    return {
-        "subject_key": household.applicant if household else None,
-        "members": list(household.members) if household else [],
-        "outcome": outcome,
-        "conditions": conditions,
-    }
+    judge = Judge(rule_set=rule_set, parameters=parameters, readable=readable)
+    if household is None:
+        return judge(None, [], None)
+    values = {m: measure_value(m, household) for m in judge.measures if m in readable}
+    return judge(household.applicant, list(household.members), values)
 
 
 def readable_measures(views: list[Any]) -> set[str]:

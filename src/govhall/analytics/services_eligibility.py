@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,8 @@ from govhall.analytics.models import RuleParameterSet
 from govhall.analytics.rules import (
     MEASURES,
     POPULATION,
+    SOURCE_FIELDS,
+    Judge,
     Parameters,
     RuleSet,
     household_evaluate,
@@ -26,13 +27,11 @@ from govhall.analytics.rules import (
     readable_measures,
     rule_set_get,
 )
-from govhall.analytics.rules_sql import household_from_records, households_facts
+from govhall.analytics.rules_sql import household_from_records, households_measures
 from govhall.core import errors
 from govhall.core.audit import audit_record
-from govhall.exchange.access import resources_for
 from govhall.exchange.access_log import AccessContext, access_log_append
-from govhall.exchange.models import AccessLogEntry, Record
-from govhall.exchange.selectors_registry import _valid_on
+from govhall.exchange.models import AccessLogEntry
 from govhall.exchange.services_batch import _subjects, batch_size_check
 from govhall.exchange.services_query import authorize, profile_read
 
@@ -88,7 +87,7 @@ def _sources(rule_set: RuleSet, records: dict, views: dict) -> dict[str, list[di
 
 
 MEASURES_FIELDS: dict[str, tuple[str, ...]] = {}
-for _code, _fields in MEASURES.values():
+for _code, _fields in [*MEASURES.values(), *SOURCE_FIELDS.items()]:
     MEASURES_FIELDS[_code] = tuple(dict.fromkeys((*MEASURES_FIELDS.get(_code, ()), *_fields)))
 
 
@@ -99,13 +98,14 @@ def eligibility_explain(
     subject_key: str,
     rule_set: str,
     on: dt.date | None = None,
+    item: str | None = None,
     channel: str = AccessLogEntry.Channel.PAGE,
 ) -> dict[str, Any]:
     """One household (the applicant and the members of their household in the population
     registry) against ``rule_set`` with the parameters in force on ``on``: per condition the
     value, the threshold, pass/fail/unknown and the source records. Read and logged through the
-    exchange's profile read (household=True)."""
-    definition = rule_set_get(rule_set)
+    exchange's profile read (household=True). ``item`` as for :func:`eligibility_batch`."""
+    definition = rule_set_get(rule_set).for_item(item)
     on = on or timezone.localdate()
     parameters = parameters_in_force(rule_set=definition, on=on)
     profile = profile_read(
@@ -139,35 +139,36 @@ def eligibility_explain(
 
 
 def _evaluate_many(
-    context: AccessContext, definition: RuleSet, purpose: str | None, keys: list[str], on, kind
-) -> tuple[list[dict[str, Any]], Any]:
+    context: AccessContext,
+    definition: RuleSet,
+    purpose: str | None,
+    keys: list[str] | None,
+    on: dt.date,
+) -> tuple[list[dict[str, Any]], tuple[Any, list[Any], Parameters]]:
+    """Authorize, then judge the households of ``keys`` (None: every household of the
+    population registry) from measures computed in the database (:mod:`rules_sql`)."""
     today = timezone.localdate()
     resolved, readable, _withheld = authorize(
         context,
-        kind=kind,
+        kind=Kind.BATCH,
         purpose_reference=purpose,
-        subject_keys=keys,
+        subject_keys=keys or [],
         codes=_existing(definition),
         on=today,
     )
     parameters = parameters_in_force(rule_set=definition, on=on)
     ids = {view.code: view.id for view in readable}
     measures = readable_measures(readable) if POPULATION in ids else set()
-    households = (
-        households_facts(rule_set=definition, ids=ids, applicants=keys, on=today)
-        if measures
-        else {}
-    )
+    judge = Judge(rule_set=definition, parameters=parameters, readable=measures)
+    rows = households_measures(rule_set=definition, ids=ids, on=today, applicants=keys)
+    if keys is None:
+        results = [judge(applicant, members, values) for applicant, members, values in rows]
+        return results, (resolved, readable, parameters)
+    found = {applicant: (members, values) for applicant, members, values in rows}
     results = []
     for key in keys:
-        row = household_evaluate(
-            rule_set=definition,
-            parameters=parameters,
-            household=households.get(key),
-            readable=measures,
-        )
-        row["subject_key"] = key
-        results.append(row)
+        members, values = found.get(key, ([], None))
+        results.append(judge(key, members, values))
     return results, (resolved, readable, parameters)
 
 
@@ -178,12 +179,15 @@ def eligibility_batch(
     subject_keys: list[str],
     rule_set: str,
     on: dt.date | None = None,
+    item: str | None = None,
     channel: str = AccessLogEntry.Channel.API,
 ) -> EligibilityResult:
     """Many applicants' households at once, set-based (see :mod:`rules_sql`), one access log
-    entry for the batch (naming every applicant)."""
+    entry for the batch (naming every applicant). ``item`` (name or implementation code) leaves
+    out the conditions that item excepts (the yearly re-verification does not ask "not already
+    housed")."""
     started = time.perf_counter()
-    definition = rule_set_get(rule_set)
+    definition = rule_set_get(rule_set).for_item(item)
     on = on or timezone.localdate()
     context = _context(actor, channel)
     batch_size_check(len(subject_keys))
@@ -191,7 +195,7 @@ def eligibility_batch(
     if not keys:
         raise errors.ValidationError(_("请提供要核验的对象。"), code="no_subjects")
     results, (resolved, readable, parameters) = _evaluate_many(
-        context, definition, purpose, keys, on, Kind.BATCH
+        context, definition, purpose, keys, on
     )
     members = {m for row in results for m in row["members"]}
     access_log_append(
@@ -216,35 +220,19 @@ def eligibility_population(
     purpose: str | None,
     rule_set: str,
     on: dt.date | None = None,
+    item: str | None = None,
     channel: str = AccessLogEntry.Channel.SYSTEM,
 ) -> EligibilityResult:
     """Who would qualify on ``on``: every household of the population registry (one applicant
-    per household, the smallest ID number), by a department with grants under a registered
-    purpose (a case number covers one household only and is refused); logged once."""
+    per household, the smallest ID number; in no particular order), by a department with grants
+    under a registered purpose (a case number covers one household only and is refused); logged
+    once. One statement for the whole population, its rows streamed."""
     started = time.perf_counter()
-    definition = rule_set_get(rule_set)
+    definition = rule_set_get(rule_set).for_item(item)
     on = on or timezone.localdate()
     context = _context(actor, channel)
-    population = next(
-        (r for r in resources_for(_existing(definition)) if r.code == POPULATION), None
-    )
-    keys: list[str] = []
-    if population is not None:
-        today = timezone.localdate()
-        heads = (
-            Record.objects.filter(_valid_on(today), resource_id=population.pk)
-            .exclude(group_key="")
-            .values("group_key")
-            .annotate(head=Min("subject_key"))
-            .order_by()
-            .values_list("head", flat=True)
-        )
-        singles = Record.objects.filter(
-            _valid_on(today), resource_id=population.pk, group_key=""
-        ).values_list("subject_key", flat=True)
-        keys = sorted({*heads, *singles})
     results, (resolved, readable, parameters) = _evaluate_many(
-        context, definition, purpose, keys, on, Kind.BATCH
+        context, definition, purpose, None, on
     )
     access_log_append(
         context=context,
@@ -255,7 +243,7 @@ def eligibility_population(
         fields={view.code: list(MEASURES_FIELDS.get(view.code, ())) for view in readable},
         purpose_reference=resolved.reference,
         purpose_title=resolved.title,
-        reason=_("全量资格分析:%(n)d 户") % {"n": len(keys)},
+        reason=_("全量资格分析:%(n)d 户") % {"n": len(results)},
     )
     seconds = round(time.perf_counter() - started, 3)
     return EligibilityResult(definition, on, parameters, results, seconds)
@@ -275,7 +263,7 @@ def rule_parameters_set(
     definition = rule_set_get(rule_set)
     if actor is not None and not getattr(actor, "department_id", None):
         raise errors.PermissionDenied(_("只有政府部门工作人员可以设定资格参数。"))
-    needed = {c.parameter for cond in definition.conditions for c in cond.clauses}
+    needed = {c.parameter for cond in definition.conditions for c in cond.clauses if c.parameter}
     missing = sorted(needed - set(values))
     if missing:
         raise errors.ValidationError(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.analytics import views, views_eligibility
+from govhall.analytics import views, views_eligibility, views_push
 
 app_name = "analytics"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("stats/charts/<slug:kind>.svg", views.stats_chart, name="stats_chart"),
     path("disclosure/", views.disclosure, name="disclosure"),
     path("eligibility/", views_eligibility.eligibility, name="eligibility"),
+    path("push/", views_push.push, name="push"),
+    path("push/rounds/<int:round_id>/", views_push.push_round, name="push_round"),
+    path("push/preferences/", views_push.push_preferences, name="push_preferences"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from govhall.analytics.rules import rule_set_get
 from govhall.analytics.services_eligibility import eligibility_explain
+from govhall.analytics.verification import explanation_rows
 from govhall.core import errors
 from govhall.core.identifiers import mask_id_number
 from govhall.exchange import permissions
@@ -32,17 +32,6 @@ class ExplainForm(forms.Form):
         help_text=gettext_lazy("按该日生效的参数评估(办件按申请日期);缺省为今天"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-
-def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for code, condition in result["conditions"].items():
-        sources = [
-            {**source, "subject_key": mask_id_number(source["subject_key"])}
-            for source in result["sources"].get(code, [])
-        ]
-        rows.append({"code": code, **condition, "sources": sources})
-    return rows
 
 
 @workbench_view
@@ -69,7 +58,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         "form": form,
         "definition": definition,
         "result": result,
-        "rows": _rows(result) if result else [],
+        "rows": explanation_rows(result) if result else [],
         "members": [mask_id_number(m) for m in result["members"]] if result else [],
         "today": dt.date.today(),
     }

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from govhall.accounts import apis as account_apis
 from govhall.core import apis as core_apis
+from govhall.housing import urls_figures as housing_figures_urls
 from govhall.organizations import apis as organization_apis
 
 v1 = [
@@ -30,6 +31,7 @@ v1 = [
     path("", include("govhall.interaction.api_urls")),
     path("", include("govhall.analytics.api_urls")),
     path("", include("govhall.housing.api_urls")),
+    path("", include(housing_figures_urls.api_urlpatterns)),
 ]
 
 app_name = "api"

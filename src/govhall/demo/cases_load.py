@@ -31,6 +31,7 @@ from reportlab.pdfgen import canvas
 
 from govhall.accounts.models import User
 from govhall.accounts.services import user_register_citizen, user_register_enterprise
+from govhall.analytics.services_eligibility import eligibility_batch, eligibility_explain
 from govhall.cases import services_actions as actions
 from govhall.cases import services_apply, services_delivery, services_submit
 from govhall.cases.models import Case, Task
@@ -53,7 +54,10 @@ from govhall.demo.models import LegalPerson, Person
 
 CITY = "341600000000"
 SEED = 20260101
-SYNTHETIC_CITIZENS = 40
+SYNTHETIC_CITIZENS = 60
+HOUSING_ITEM = "公共租赁住房保障资格申请"
+HOUSING_RULE_SET = "public_rental_housing"
+HOUSING_RULED_STEP = "district"  # the 区级审核 of the item's process (demo catalog)
 SYNTHETIC_ENTERPRISES = 8
 
 
@@ -88,6 +92,11 @@ class Cast:
     persona_enterprises: list[User]
     addresses: dict[int, str] = field(default_factory=dict)  # user id -> address
     representatives: dict[int, str] = field(default_factory=dict)  # enterprise -> ID number
+    households: dict[int, int] = field(default_factory=dict)  # citizen id -> household id
+    # households that applied for 公租房 (one application per household: the housing rule)
+    housing_households: set[int] = field(default_factory=set)
+    # citizens whose household qualifies for 公租房 today (the cases standing in the chain)
+    housing_eligible: set[int] = field(default_factory=set)
 
 
 def _cast() -> tuple[Cast, int]:
@@ -108,10 +117,9 @@ def _cast() -> tuple[Cast, int]:
     persona_citizens, persona_enterprises = _personas(persona_ids)
     citizens, created_c = _synthetic_citizens(persona_ids)
     enterprises, created_e = _synthetic_enterprises(len(citydata.persona_legal_persons()))
-    people = {
-        p.id_number: p.address
-        for p in Person.objects.filter(id_number__in=[u.id_number for u in citizens])
-    }
+    persons = list(Person.objects.filter(id_number__in=[u.id_number for u in citizens]))
+    people = {p.id_number: p.address for p in persons}
+    household_of = {p.id_number: p.household_id for p in persons}
     organizations = enterprises + persona_enterprises
     representatives = dict(
         LegalPerson.objects.filter(uscc__in=[u.uscc for u in organizations]).values_list(
@@ -128,8 +136,30 @@ def _cast() -> tuple[Cast, int]:
         persona_enterprises=persona_enterprises,
         addresses={u.pk: people[u.id_number] for u in citizens if u.id_number in people},
         representatives={u.pk: representatives.get(u.uscc, "") for u in organizations},
+        households={u.pk: household_of[u.id_number] for u in citizens if u.id_number in people},
     )
+    cast.housing_eligible = _housing_eligible(cast)
     return cast, created_c + created_e
+
+
+def _housing_eligible(cast: Cast) -> set[int]:
+    """The synthetic citizens whose household the 公租房 rules admit today, read in one batch by
+    住建局 under its 精准推送 purpose (finding who qualifies is what it is registered for)."""
+    officer = cast.staff.get("zjj_approve")
+    purpose = f"YT-{timezone.localdate().year}-ZJJ-0002"
+    if officer is None or not cast.citizens:
+        return set()
+    try:
+        batch = eligibility_batch(
+            actor=officer,
+            purpose=purpose,
+            subject_keys=[u.id_number for u in cast.citizens],
+            rule_set=HOUSING_RULE_SET,
+        )
+    except errors.ApplicationError:  # no parameters, grants or purpose: nobody is known
+        return set()
+    eligible = {row["subject_key"] for row in batch.results if row["outcome"] == "eligible"}
+    return {u.pk for u in cast.citizens if u.id_number in eligible}
 
 
 def _password() -> str:
@@ -218,6 +248,7 @@ class Run:
         self.cast, self.plan, self.rng, self.today = cast, plan, rng, today
         self.last: dt.datetime | None = None
         self.case: Case | None = None
+        self.denial = ""  # a 公租房 household's failed conditions, once the district has checked
         self.zone = ZoneInfo(settings.TIME_ZONE)
 
     # time
@@ -343,6 +374,11 @@ class Run:
             self.at(max(day, close_day), publicity_close_due, today=max(day, close_day))
             return task
         actor = self.staff(task.department_id, task.post_id)
+        if approve and self.plan.item == HOUSING_ITEM:
+            if task.step == HOUSING_RULED_STEP:
+                self.denial = self._housing_denial(day, actor)
+            if self.denial and task.kind in {"review", "decide"}:
+                approve, opinion = False, self.denial
         if task.kind == "accept":
             self.at(day, actions.case_accept, actor=actor, case=self.case)
         elif task.kind == "issue":
@@ -359,7 +395,28 @@ class Run:
             )
         return task
 
+    def _housing_denial(self, day: dt.date, actor: User) -> str:
+        """The district's review of a 公租房 case follows the rules (one-click verification
+        under the case number, the parameters of the application date): a household that
+        fails a condition is not approved, whatever the plan wished; the reason, or ''."""
+        result = self.at(
+            day,
+            eligibility_explain,
+            actor=actor,
+            purpose=self.case.number,
+            subject_key=self.case.applicant_key,
+            rule_set=HOUSING_RULE_SET,
+            on=timezone.localtime(self.case.received_at).date(),
+            item=self.case.item_name,
+        )
+        failed = [c["label"] for c in result["conditions"].values() if c["status"] == "fail"]
+        if result["outcome"] == "ineligible":
+            return "经一键核查,不符合:" + "、".join(failed) + "。"
+        return ""
+
     def deliver(self, day: dt.date) -> None:
+        if self.case.status != Case.Status.COMPLETED:  # a 公租房 household the rules refused
+            return
         clerk = self.staff(self.case.department_id, "acceptance")
         self.at(day, services_delivery.delivery_confirm, actor=clerk, case=self.case)
 

@@ -292,7 +292,8 @@ ENTERPRISE_ITEMS = [
     "特种设备使用登记",
     "道路货物运输经营许可",
 ]
-ITEM_WEIGHTS = {"公共租赁住房保障资格申请": 4, "户外广告设施设置许可": 2}
+HOUSING_ITEM = "公共租赁住房保障资格申请"
+ITEM_WEIGHTS = {"公共租赁住房保障资格申请": 3, "户外广告设施设置许可": 2}
 
 
 def _pick_item(rng: random.Random, names: list[str]) -> str:
@@ -303,17 +304,25 @@ def _pick_item(rng: random.Random, names: list[str]) -> str:
 BY_CITIZENS = {"食品经营许可(新办)", "道路货物运输经营许可"}
 
 
-def _applicant(rng: random.Random, cast: Any, item: str) -> Any:
+def _applicant(rng: random.Random, cast: Any, item: str, *, eligible: bool = False) -> Any:
     pool = cast.citizens if item in CITIZEN_ITEMS or item in BY_CITIZENS else cast.enterprises
     if item == "高龄津贴申领":  # the oldest applicants (born yyyymmdd at 7..14 of the ID)
         pool = sorted(cast.citizens, key=lambda u: u.id_number[6:14])[:4]
+    if item == HOUSING_ITEM:  # one application per household
+        if eligible:
+            pool = [u for u in pool if u.pk in cast.housing_eligible] or pool
+        free = [u for u in pool if cast.households.get(u.pk) not in cast.housing_households]
+        user = rng.choice(free or pool)
+        cast.housing_households.add(cast.households.get(user.pk))
+        return user
     return rng.choice(pool)
 
 
 def plans(rng: random.Random, cast: Any, *, today: dt.date) -> list[Plan]:
     """Every demo case: the personas' completed ones, the closed history, what stands today."""
     items = CITIZEN_ITEMS + ENTERPRISE_ITEMS
-    result = _persona_plans(rng, cast, today)
+    # the 公租房 cases standing in the review chain pick their qualifying households first
+    result = _housing_plans(rng, cast, today) + _persona_plans(rng, cast, today)
     for kind, (count, span) in CLOSED.items():
         for _ in range(count):
             item = _pick_item(rng, items)
@@ -321,6 +330,21 @@ def plans(rng: random.Random, cast: Any, *, today: dt.date) -> list[Plan]:
             back = rng.randint(limit + span + 2, HISTORY_WORKING_DAYS)
             result.append(Plan(kind, item, _applicant(rng, cast, item), _back(today, back)))
     result += _standing_plans(rng, cast, today)
+    return _one_housing_application_per_household(cast, result)
+
+
+def _one_housing_application_per_household(cast: Any, result: list[Plan]) -> list[Plan]:
+    """A household applies for 公租房 once (the housing rule refuses a second application, and a
+    completed one puts it on the waiting list): when a small population runs out of households,
+    the later plans are for another citizen item."""
+    seen: set[Any] = set()
+    for plan in result:
+        if plan.item != HOUSING_ITEM:
+            continue
+        household = cast.households.get(plan.applicant.pk, plan.applicant.pk)
+        if household in seen:
+            plan.item = "失业保险金申领"
+        seen.add(household)
     return result
 
 
@@ -387,6 +411,20 @@ def _standing_plans(rng: random.Random, cast: Any, today: dt.date) -> list[Plan]
         plan.extra = {"accept": accept, "suspend": suspend}
         result.append(plan)
     result += _parallel_plans(rng, cast, today)
+    return result
+
+
+def _housing_plans(rng: random.Random, cast: Any, today: dt.date) -> list[Plan]:
+    """公租房 cases standing today along the review chain: at the street's review, at the
+    district's, and in their public notice (公示)."""
+    item = HOUSING_ITEM
+    result = []
+    for closed in ([], [1], [2, 1], [3, 2], [4, 3]):  # working days back of street, district
+        accept = _back(today, (closed[0] if closed else 0) + 1)
+        extra = {"accept": accept, "then": [_back(today, n) for n in closed]}
+        start = _back(accept, rng.randint(0, 1))
+        applicant = _applicant(rng, cast, item, eligible=True)
+        result.append(Plan("open", item, applicant, start, extra))
     return result
 
 

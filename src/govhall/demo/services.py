@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from govhall.accounts.models import User
 from govhall.accounts.services import (
@@ -30,6 +31,7 @@ from govhall.accounts.services import (
     user_register_enterprise,
 )
 from govhall.analytics.services_eligibility import rules_demo_load
+from govhall.analytics.services_push import push_demo_round
 from govhall.core.audit import audit_record
 from govhall.core.identifiers import uscc_with_check
 from govhall.demo import citydata
@@ -96,6 +98,11 @@ def demo_city_load(*, persons: int = 2000, seed: int = DEFAULT_SEED) -> DemoLoad
     result.created["cases"] = _stage("cases", demo_cases_load)  # the case history, last
     # estates and units, the waiting list of the completed 公租房 cases, a round, leases and rent
     result.created["housing"] = _stage("housing", housing_demo_load)
+    # 精准推送: invite the households that qualify today and have not applied (one round)
+    result.created["push"] = _stage(
+        "push",
+        lambda: push_demo_round(purpose=f"YT-{timezone.localdate().year}-ZJJ-0002"),
+    )
     # ratings, rectifications, enquiries and complaints on that history
     result.created["interaction"] = _stage("interaction", interaction_demo_load)
     # thresholds, then one supervision sweep over that history (cards, accountability records)

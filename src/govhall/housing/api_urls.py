@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.housing import apis
+from govhall.housing import apis, apis_reverify
 
 urlpatterns = [
     path("housing/units", apis.UnitListApi.as_view(), name="housing-units"),
@@ -40,4 +40,29 @@ urlpatterns = [
     ),
     path("housing/arrears", apis.ArrearsApi.as_view(), name="housing-arrears"),
     path("housing/mine", apis.MineApi.as_view(), name="housing-mine"),
+    path(
+        "housing/reverification/runs",
+        apis_reverify.RunListApi.as_view(),
+        name="housing-reverification-runs",
+    ),
+    path(
+        "housing/reverification/runs/<int:run_id>",
+        apis_reverify.RunDetailApi.as_view(),
+        name="housing-reverification-run",
+    ),
+    path(
+        "housing/reverification/flags",
+        apis_reverify.FlagListApi.as_view(),
+        name="housing-reverification-flags",
+    ),
+    path(
+        "housing/reverification/flags/<int:flag_id>",
+        apis_reverify.FlagDetailApi.as_view(),
+        name="housing-reverification-flag",
+    ),
+    path(
+        "housing/reverification/flags/<int:flag_id>/decide",
+        apis_reverify.FlagDecideApi.as_view(),
+        name="housing-reverification-decide",
+    ),
 ]

@@ -358,5 +358,9 @@ class MineApi(APIView):
                     presenters.lease_row(x) for x in selectors.lease_list(actor=request.user)
                 ],
                 "bills": [presenters.bill_row(b) for b in selectors.bill_list(actor=request.user)],
+                "reverification": [
+                    presenters.flag_row(f, staff=False)
+                    for f in selectors.reverification_flag_list(actor=request.user)[:10]
+                ],
             }
         )

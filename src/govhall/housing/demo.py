@@ -1,11 +1,15 @@
 """Demo data of housing: two estates with ~40 units, the demo's completed 公租房 cases on the
-waiting list (ranked by score), and one finished allocation round in the past with three leases
-and last month's bills (one paid, the others in arrears).
+waiting list (ranked by score), one finished allocation round in the past with three leases
+and last month's bills (one paid, the others in arrears), and a finished yearly re-verification
+(动态核查) in which the first tenant, whose income the tax registry now reports at 168,000
+yuan, is flagged for review.
 
 Everything goes through the services, as the 住建局 approver and the tenants themselves; the round
 is played ~60 days ago with ``time_machine`` so that its window, leases and bills agree.
 Idempotent: units by (building, number), entries by case, the round only when none exists, bills
-by (lease, month), the payment only while the bill is unpaid.
+by (lease, month), the payment only while the bill is unpaid, the re-verification only when none
+has run (it needs the demo's 动态核查 purpose and eligibility parameters; without them it is
+skipped).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from django.utils import timezone
 from govhall.accounts.models import User
 from govhall.cases.models import Case
 from govhall.core import errors
-from govhall.housing import permissions, services_lease, services_list
+from govhall.housing import permissions, services_lease, services_list, services_reverify
 from govhall.housing.models import (
     AllocationRound,
     Building,
     Estate,
+    Lease,
     RentBill,
+    ReverificationRun,
     RoundSeat,
     Unit,
     WaitingEntry,
@@ -151,6 +157,66 @@ def _bills(officer: User) -> int:
     return issued
 
 
+RAISED_INCOME = "168000.00"
+
+
+def _income_raise(subject_key: str) -> bool:
+    """The tax registry's latest record of ``subject_key`` now says ``RAISED_INCOME`` (a seed
+    load of the demo's tax registry, merged by key like any yearly load)."""
+    import io
+    import json
+
+    from govhall.exchange.models import Load, Record, Resource
+    from govhall.exchange.services_ingest import records_ingest
+
+    resource = Resource.objects.filter(code="income_tax", is_active=True).first()
+    if resource is None:
+        return False
+    current = (
+        Record.objects.filter(resource=resource, subject_key=subject_key)
+        .order_by("-valid_from", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    ) or {}
+    row = {
+        "subject_key": subject_key,
+        "year": current.get("year") or timezone.localdate().year - 1,
+        "annual_income": RAISED_INCOME,
+        "tax_paid": "15480.00",
+        "withholding_agent": current.get("withholding_agent") or "亳州市某商贸有限公司",
+    }
+    fields = set(resource.fields.values_list("name", flat=True)) | {"subject_key"}
+    load = records_ingest(
+        actor=None,
+        resource=resource,
+        stream=io.BytesIO(json.dumps([{k: v for k, v in row.items() if k in fields}]).encode()),
+        file_format="json",
+        mode=Load.Mode.ALL_OR_NOTHING,
+        source=Load.Source.SEED,
+        file_name="housing-demo-income",
+    )
+    return load.status == Load.Status.LOADED
+
+
+def _reverification(officer: User) -> int:
+    """One finished 动态核查 with the first tenant's income raised in the tax registry."""
+    if ReverificationRun.objects.exists():
+        return 0
+    lease = (
+        Lease.objects.filter(state=Lease.State.ACTIVE)
+        .select_related("entry__case")
+        .order_by("pk")
+        .first()
+    )
+    if lease is None or not _income_raise(lease.entry.case.applicant_key):
+        return 0
+    try:
+        run = services_reverify.reverification_run(actor=officer)
+    except errors.ApplicationError:
+        return 0  # no 动态核查 purpose or no eligibility parameters: a city without them
+    return 1 + run.flagged
+
+
 def housing_demo_load() -> tuple[int, int]:
     """``(rows created, 0)``; nothing when run again."""
     officer = _officer()
@@ -165,4 +231,5 @@ def housing_demo_load() -> tuple[int, int]:
         services_list.waiting_list_rank(actor=officer, method="score")  # the rest move up
     created += added + allocated
     created += _bills(officer)
+    created += _reverification(officer)
     return (created, 0)

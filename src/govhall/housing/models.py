@@ -326,3 +326,99 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lease_id}@{self.date}"
+
+
+class ReverificationRun(models.Model):
+    """One yearly re-verification (动态核查) of the whole tenant population: every household on
+    the waiting list or with an active lease, checked against the registries in one batch."""
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    by = models.ForeignKey(
+        USER,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("为空表示年度定时任务"),
+    )
+    on = models.DateField(_("核查基准日"))
+    purpose = models.CharField(_("查询用途编号"), max_length=64)
+    parameters = models.JSONField(_("核查参数"), default=dict)
+    checked = models.PositiveIntegerField(_("核查户数"), default=0)
+    eligible = models.PositiveIntegerField(_("仍符合条件"), default=0)
+    flagged = models.PositiveIntegerField(_("不再符合条件"), default=0)
+    unknown = models.PositiveIntegerField(_("无法判断"), default=0)
+    already_open = models.PositiveIntegerField(_("已在复核中"), default=0)
+    unknown_entries = models.JSONField(_("无法判断的轮候登记"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("动态核查批次")
+        verbose_name_plural = _("动态核查批次")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.on})"
+
+
+class ReverificationFlag(models.Model):
+    """A household that no longer qualifies: the failed conditions (value, threshold), the reason
+    given to the household, and the human decision (kept / terminated) that closes the review."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待复核")
+        KEPT = "kept", _("保留资格")
+        TERMINATED = "terminated", _("终止保障")
+
+    run = models.ForeignKey(
+        ReverificationRun,
+        verbose_name=_("核查批次"),
+        on_delete=models.PROTECT,
+        related_name="flags",
+    )
+    entry = models.ForeignKey(
+        WaitingEntry,
+        verbose_name=_("轮候登记"),
+        on_delete=models.PROTECT,
+        related_name="reverification_flags",
+    )
+    lease = models.ForeignKey(
+        Lease,
+        verbose_name=_("租赁合同"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reverification_flags",
+    )
+    subject_key = models.CharField(_("申请人证件号码"), max_length=18)
+    failed = models.JSONField(_("不符合的条件"), default=dict)
+    conditions = models.JSONField(_("全部条件核查结果"), default=dict)
+    reason = models.TextField(_("原因"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("复核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    opinion = models.TextField(_("复核意见"), blank=True)
+    review_case = models.CharField(_("复核办件编号"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("动态核查预警")
+        verbose_name_plural = _("动态核查预警")
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(state="open"),
+                name="housing_flag_one_open_per_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk} ({self.state})"

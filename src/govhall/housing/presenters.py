@@ -10,6 +10,8 @@ from govhall.housing.models import (
     Inspection,
     Lease,
     RentBill,
+    ReverificationFlag,
+    ReverificationRun,
     RoundSeat,
     Unit,
     WaitingEntry,
@@ -112,3 +114,70 @@ def inspection_row(inspection: Inspection) -> dict[str, Any]:
         "findings": inspection.findings,
         "outcome": inspection.outcome,
     }
+
+
+def run_row(run: ReverificationRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "on": run.on.isoformat(),
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "by": run.by.name if run.by_id else None,
+        "purpose": run.purpose,
+        "parameters": run.parameters,
+        "checked": run.checked,
+        "eligible": run.eligible,
+        "flagged": run.flagged,
+        "already_under_review": run.already_open,
+        "unknown": run.unknown,
+        "unknown_entries": run.unknown_entries,
+    }
+
+
+def flag_row(flag: ReverificationFlag, *, staff: bool = True) -> dict[str, Any]:
+    row = {
+        "id": flag.pk,
+        "run": flag.run_id,
+        "on": flag.run.on.isoformat(),
+        "entry": flag.entry_id,
+        "lease": flag.lease.number if flag.lease_id else None,
+        "reason": flag.reason,
+        "failed": flag.failed,
+        "state": flag.state,
+        "decided_at": flag.decided_at.isoformat() if flag.decided_at else None,
+        "opinion": flag.opinion,
+        "review_case": flag.review_case or None,
+    }
+    if staff:
+        row["applicant"] = flag.entry.applicant.name
+        row["subject_key"] = flag.subject_key
+        row["conditions"] = flag.conditions
+        row["decided_by"] = flag.decided_by.name if flag.decided_by_id else None
+    return row
+
+
+def condition_rows(flag: ReverificationFlag) -> list[dict[str, Any]]:
+    """The explanation per condition for a page: label, status, value and threshold."""
+    from govhall.housing.services_reverify import OP_TEXT
+
+    rows = []
+    for code, condition in (flag.conditions or {}).items():
+        clauses = condition.get("clauses") or []
+        rows.append(
+            {
+                "code": code,
+                "label": condition.get("label", code),
+                "status": condition.get("status"),
+                "clauses": [
+                    {
+                        "value": clause.get("value"),
+                        "op": clause.get("op"),
+                        "op_text": OP_TEXT.get(clause.get("op"), clause.get("op")),
+                        "threshold": clause.get("threshold"),
+                        "status": clause.get("status"),
+                    }
+                    for clause in clauses
+                ],
+            }
+        )
+    return rows

@@ -14,6 +14,8 @@ from govhall.housing.models import (
     Inspection,
     Lease,
     RentBill,
+    ReverificationFlag,
+    ReverificationRun,
     RoundSeat,
     Unit,
     WaitingEntry,
@@ -137,3 +139,47 @@ def arrears(*, actor: Any) -> QuerySet:
 def inspection_list(*, actor: Any) -> QuerySet[Inspection]:
     _require_staff(actor)
     return Inspection.objects.select_related("lease", "inspector")
+
+
+# --- re-verification (动态核查) -----------------------------------------------------------------
+
+
+def reverification_run_list(*, actor: Any) -> QuerySet[ReverificationRun]:
+    _require_staff(actor)
+    return ReverificationRun.objects.select_related("by").order_by("-started_at", "-pk")
+
+
+def reverification_run_get(*, actor: Any, pk: int) -> ReverificationRun:
+    run = reverification_run_list(actor=actor).filter(pk=pk).first()
+    if run is None:
+        raise errors.NotFound()
+    return run
+
+
+def reverification_flag_list(
+    *, actor: Any, run: ReverificationRun | None = None, state: str = ""
+) -> QuerySet[ReverificationFlag]:
+    """Staff: every flag (of one run, in one state); a tenant: the flags of their own
+    household; anybody else: refused."""
+    flags = ReverificationFlag.objects.select_related(
+        "run", "entry__applicant", "entry__case", "lease", "decided_by"
+    ).order_by("-run_id", "pk")
+    if not _staff(actor):
+        if not permissions.is_tenant(actor):
+            raise errors.PermissionDenied()
+        flags = flags.filter(entry__applicant_id=actor.pk)
+    if run is not None:
+        flags = flags.filter(run=run)
+    if state in ReverificationFlag.State.values:
+        flags = flags.filter(state=state)
+    return flags
+
+
+def reverification_flag_get(*, actor: Any, pk: int) -> ReverificationFlag:
+    try:
+        flag = reverification_flag_list(actor=actor).filter(pk=pk).first()
+    except errors.PermissionDenied:
+        raise errors.NotFound() from None
+    if flag is None:
+        raise errors.NotFound()
+    return flag

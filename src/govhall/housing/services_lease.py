@@ -28,6 +28,7 @@ from govhall.housing.models import (
     Unit,
     WaitingEntry,
 )
+from govhall.housing.tenancy import LEASED, WAITING, tenancy_push
 
 DEFAULT_TERMS = (
     "一、承租人应按月缴纳租金,逾期未缴的按规定处理。\n"
@@ -101,6 +102,12 @@ def lease_sign(*, actor: Any, lease: Lease) -> Lease:
     lease.signed_at = timezone.now()
     lease.save(update_fields=["state", "signed_at", "updated_at"])
     Unit.objects.filter(pk=lease.unit_id).update(state=Unit.State.LET)
+    tenancy_push(
+        entry_id=lease.entry_id,
+        member_ids=household_member_ids(lease.entry_id),
+        status=LEASED,
+        since=lease.start,
+    )
     audit_record(actor=actor, action="housing.lease_sign", obj=lease)
     return lease
 
@@ -242,6 +249,7 @@ def lease_end(*, actor: Any, lease: Lease, reason: str, ended_on: dt.date | None
     lease = Lease.objects.select_for_update().get(pk=lease.pk)
     if lease.state == Lease.State.ENDED:
         raise errors.Conflict(_("合同已终止。"), code="lease_ended")
+    was_active = lease.state == Lease.State.ACTIVE
     lease.state = Lease.State.ENDED
     lease.ended_on = ended_on or timezone.localdate()
     lease.end_reason = reason.strip()[:200]
@@ -250,9 +258,25 @@ def lease_end(*, actor: Any, lease: Lease, reason: str, ended_on: dt.date | None
     WaitingEntry.objects.filter(pk=lease.entry_id).update(
         state=WaitingEntry.State.REMOVED, rank=None
     )
+    members = household_member_ids(lease.entry_id)
     HouseholdMember.objects.filter(entry_id=lease.entry_id).delete()
+    tenancy_push(
+        entry_id=lease.entry_id,
+        member_ids=members,
+        status=LEASED if was_active else WAITING,
+        since=lease.start if was_active else timezone.localdate(lease.entry.created_at),
+        ended=True,
+    )
     audit_record(actor=actor, action="housing.lease_end", obj=lease, extra={"reason": reason})
     return lease
+
+
+def household_member_ids(entry_id: int) -> list[str]:
+    return list(
+        HouseholdMember.objects.filter(entry_id=entry_id)
+        .order_by("pk")
+        .values_list("id_number", flat=True)
+    )
 
 
 def unpaid_past_due() -> Q:

@@ -11,6 +11,7 @@ unique (round, unit) constraint backs it; the other gets 409.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any
 
@@ -33,6 +34,9 @@ from govhall.housing.models import (
     Unit,
     WaitingEntry,
 )
+from govhall.housing.tenancy import WAITING, tenancy_push
+
+logger = logging.getLogger("govhall.housing")
 
 
 def choice_window() -> int:
@@ -84,8 +88,26 @@ def waiting_entry_add_from_case(*, actor: Any, case: Case) -> WaitingEntry:
         raise errors.Conflict(
             _("家庭成员已在轮候名单中或已配租公租房。"), code="household_already_listed"
         ) from None
+    tenancy_push(entry_id=entry.pk, member_ids=household.member_ids, status=WAITING, since=today)
     audit_record(actor=actor, action="housing.entry_add", obj=entry, extra={"case": case.number})
     return entry
+
+
+def waiting_entry_on_completion(case: Case, *, actor: Any) -> WaitingEntry | None:
+    """The cases app's completion hook: a 公租房 case completed by the housing department puts
+    its household on the waiting list in the completing transaction. A household that cannot be
+    listed (already listed, a case of another department) does not stop the completion: the
+    case is completed and the reason logged; staff can still list it by the case number."""
+    if case.item_name != permissions.housing_item_name() or not permissions.can_manage(actor):
+        return None
+    if case.department_id != getattr(actor, "department_id", None):
+        return None
+    try:
+        with transaction.atomic():
+            return waiting_entry_add_from_case(actor=actor, case=case)
+    except errors.ApplicationError as refused:
+        logger.warning("case %s not put on the waiting list: %s", case.number, refused.message)
+        return None
 
 
 def _needs() -> list[scoring.Need]:

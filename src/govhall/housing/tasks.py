@@ -16,3 +16,12 @@ def rent_bills(payload: dict[str, Any]) -> None:
     from govhall.housing.services_lease import rent_bills_issue
 
     rent_bills_issue(actor=None, month=timezone.localdate())
+
+
+@job("housing.reverify", every=timedelta(days=1))
+def reverify(payload: dict[str, Any]) -> None:
+    """The yearly re-verification (动态核查): looked at daily, run once per calendar year from
+    ``GOVHALL_HOUSING_REVERIFY_DAY`` on (a missed day catches up; a second look does nothing)."""
+    from govhall.housing.services_reverify import reverification_yearly
+
+    reverification_yearly()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.housing import views
+from govhall.housing import views, views_reverify
 
 app_name = "housing"
 urlpatterns = [
@@ -20,6 +20,18 @@ urlpatterns = [
     path("workbench/bills/issue", views.bills_issue, name="bills_issue"),
     path("workbench/arrears/", views.arrears, name="arrears"),
     path("workbench/inspections/", views.inspections, name="inspections"),
+    path("workbench/reverification/", views_reverify.runs, name="reverification_runs"),
+    path("workbench/reverification/run", views_reverify.run_start, name="reverification_start"),
+    path(
+        "workbench/reverification/<int:run_id>/",
+        views_reverify.run_detail,
+        name="reverification_run",
+    ),
+    path(
+        "workbench/reverification/flags/<int:flag_id>/decide",
+        views_reverify.flag_decide,
+        name="reverification_decide",
+    ),
     path("mine/", views.mine, name="mine"),
     path("mine/rounds/<int:round_id>/choose", views.mine_choose, name="mine_choose"),
     path("mine/leases/<int:lease_id>/sign", views.mine_sign, name="mine_sign"),

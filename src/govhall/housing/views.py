@@ -312,6 +312,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "entries": selectors.my_entries(actor=request.user),
+        "flags": selectors.reverification_flag_list(actor=request.user)[:10],
         "seats": seats,
         "leases": selectors.lease_list(actor=request.user),
         "bills": [

@@ -16,6 +16,8 @@ SITE_NAV = [
     Entry("cases:apply", _("网上办理")),
     Entry("cases:progress", _("进度查询")),
     Entry("analytics:disclosure", _("办件公示")),
+    Entry("cases:publicity", _("公示公告")),
+    Entry("housing_figures:public", _("公租房公开")),
     Entry("interaction:enquiry", _("咨询投诉")),
     Entry("portal:directory", _("办事大厅")),
 ]

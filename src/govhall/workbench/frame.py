@@ -59,6 +59,11 @@ WORKBENCH_NAV = [
         visible_if="govhall.housing.permissions.can_manage",
     ),
     Entry(
+        "analytics:push",
+        gettext_lazy("精准推送"),
+        visible_if="govhall.analytics.services_push.can_view_push",
+    ),
+    Entry(
         "licenses:workbench_list",
         gettext_lazy("电子证照"),
         visible_if="govhall.licenses.permissions.is_issuing_staff",

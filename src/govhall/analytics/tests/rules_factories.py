@@ -52,7 +52,16 @@ SPECS = {
         [("uscc", F.TEXT), ("entity_kind", F.TEXT), ("registered_capital", F.DECIMAL)],
     ),
     "social_security": ("社会保险参保信息", "", "", [("paid_months", F.INTEGER)]),
+    # published by the housing app: one record per member of a household on the waiting list
+    # or with an active lease
+    "public_housing_tenancy": (
+        "公共租赁住房保障信息",
+        "",
+        "entry",
+        [("status", F.TEXT), ("entry", F.TEXT), ("since", F.DATE)],
+    ),
 }
+TENANCY_STATUS = {"轮候": "waiting", "承租": "leased"}
 DEMO_VALUES = {
     "income_per_capita_max": 33600,
     "area_per_capita_max": 15,
@@ -76,9 +85,19 @@ class Registries:
     purpose: str
 
 
-def registries_make(department, *, grant: bool = True, skip: tuple[str, ...] = ()) -> Registries:
+def registries_make(
+    department,
+    *,
+    grant: bool = True,
+    skip: tuple[str, ...] = (),
+    without: tuple[str, ...] = (),
+) -> Registries:
+    """The resources (all but ``without``: not defined in the exchange), granted to
+    ``department`` (all but ``skip``)."""
     resources = {}
     for code, (name, group, record_key, fields) in SPECS.items():
+        if code in without:
+            continue
         resources[code] = ResourceFactory(
             code=code,
             name=name,
@@ -107,11 +126,12 @@ def _amounts(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(";")] if text else []
 
 
-def household_put(regs: Registries, case: dict[str, str]) -> str:
-    """Records for one case row; answers the applicant's ID number (the first member)."""
+def household_put(regs: Registries, case: dict[str, str], *, applicant: str = "") -> str:
+    """Records for one case row; answers the applicant's ID number (the first member: the
+    given ``applicant`` or a new one)."""
     res = regs.resources
     count = int(case["家庭人数"])
-    members = [person_key() for _ in range(count)]
+    members = [applicant or person_key()] + [person_key() for _ in range(count - 1)]
     number = f"H{next(_serial)}"
     for i, key in enumerate(members):
         region = case["户籍地区码"] if i == 0 else "341602"
@@ -145,6 +165,15 @@ def household_put(regs: Registries, case: dict[str, str]) -> str:
                 "entity_kind": "企业",
                 "registered_capital": capital,
             },
+        )
+    for spec in _amounts(case.get("已享受公租房保障的成员(第几人:轮候/承租)", "")):
+        position, status = spec.split(":")
+        entry = str(next(_serial))
+        # one member on the list is enough (the housing app publishes every member)
+        record_put(
+            res["public_housing_tenancy"],
+            members[int(position) - 1],
+            {"status": TENANCY_STATUS[status], "entry": entry, "since": "2025-03-01"},
         )
     months = case["社保缴费月数"]
     if months and months != "0":

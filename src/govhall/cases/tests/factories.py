@@ -71,3 +71,9 @@ def case_submitted(actor: Any, version: ItemVersion, **kwargs: Any) -> Case:
 def case_accepted(actor: Any, clerk: Any, version: ItemVersion) -> Case:
     case = case_submitted(actor, version)
     return services_actions.case_accept(actor=clerk, case=case)
+
+
+def single_household_rule_off(settings: Any) -> None:
+    """For tests that submit several cases of one applicant on the test item, which carries the
+    公租房 item's name: the housing rule (one open application per household) would refuse them."""
+    settings.GOVHALL_HOUSING_ONE_APPLICATION = False

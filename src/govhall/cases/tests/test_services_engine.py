@@ -9,7 +9,7 @@ import pytest
 
 from govhall.cases import services_actions as actions
 from govhall.cases.models import Case, CaseEvent, Notice, Task
-from govhall.cases.tests.factories import case_submitted, online_item
+from govhall.cases.tests.factories import case_submitted, online_item, single_household_rule_off
 from govhall.core import errors
 from govhall.core.calendar import add_working_days
 from govhall.notifications.models import Notification
@@ -188,7 +188,8 @@ def test_instant_item_is_accepted_and_completed_in_one_action(applicant, clerk, 
     assert case.status == Case.Status.COMPLETED
 
 
-def test_case_number_is_unique_per_day_and_region(applicant, item):
+def test_case_number_is_unique_per_day_and_region(applicant, item, settings):
+    single_household_rule_off(settings)
     first = case_submitted(applicant, item)
     second = case_submitted(applicant, item)
     assert first.number[:20] == second.number[:20]

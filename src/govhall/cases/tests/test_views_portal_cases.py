@@ -11,7 +11,13 @@ from django.urls import reverse
 from govhall.cases import services_actions, services_apply
 from govhall.cases.models import AgentAuthorization, Case, Delivery, PaymentOrder
 from govhall.cases.tests import test_views_portal as shared
-from govhall.cases.tests.factories import application_draft, case_accepted, case_submitted, pdf_file
+from govhall.cases.tests.factories import (
+    application_draft,
+    case_accepted,
+    case_submitted,
+    pdf_file,
+    single_household_rule_off,
+)
 from govhall.cases.tests.test_views_portal import login_url
 
 # the fixtures shared with test_views_portal.py
@@ -263,7 +269,8 @@ def test_notice_pdf_of_someone_elses_case_is_404(client_as, case, persona, reque
     assert response.status_code == 404
 
 
-def test_notice_of_another_case_is_404(client_as, applicant, item, case):
+def test_notice_of_another_case_is_404(client_as, applicant, item, case, settings):
+    single_household_rule_off(settings)
     mine_too = case_submitted(applicant, item)
     receipt = case.notices.get(kind="receipt")
     response = client_as(applicant).get(

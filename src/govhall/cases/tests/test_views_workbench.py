@@ -13,6 +13,7 @@ from govhall.cases.tests.factories import (
     application_draft,
     case_submitted,
     online_item,
+    single_household_rule_off,
 )
 from govhall.exchange.tests.conftest import registry  # noqa: F401 (fixture)
 from govhall.exchange.tests.factories import population_resource, real_estate_resource
@@ -108,7 +109,8 @@ def test_task_list_shows_the_case_then_moves_it_to_done_after_accept(client_as, 
     assert client.get(reverse("cases:task_list"), {"queue": "overdue"}).status_code == 200
 
 
-def test_task_list_search_and_overdue_colour(client_as, applicant, item, clerk):
+def test_task_list_search_and_overdue_colour(client_as, applicant, item, clerk, settings):
+    single_household_rule_off(settings)
     first = case_submitted(applicant, item)
     second = case_submitted(applicant, item)
     Task.objects.filter(case=second).update(due_date="2020-01-02")
@@ -122,7 +124,8 @@ def test_task_list_search_and_overdue_colour(client_as, applicant, item, clerk):
     assert everything.text.index(second.number) < everything.text.index(first.number)
 
 
-def test_task_list_pages_by_twenty(client_as, applicant, item, clerk):
+def test_task_list_pages_by_twenty(client_as, applicant, item, clerk, settings):
+    single_household_rule_off(settings)
     cases = [case_submitted(applicant, item) for _ in range(21)]
     client = client_as(clerk)
     first = client.get(reverse("cases:task_list"))
@@ -167,7 +170,8 @@ def test_case_list_with_a_bad_filter_shows_the_error_and_still_lists(client_as, 
     assert "field--error" in response.text
 
 
-def test_case_list_is_one_query_per_page(client_as, applicant, item, clerk):
+def test_case_list_is_one_query_per_page(client_as, applicant, item, clerk, settings):
+    single_household_rule_off(settings)
     for _ in range(3):
         case_submitted(applicant, item)
     client = client_as(clerk)
@@ -183,7 +187,8 @@ def test_case_list_is_one_query_per_page(client_as, applicant, item, clerk):
     assert "COUNT(" not in case_queries[0].upper()
 
 
-def test_case_list_pages_without_counting(client_as, applicant, item, clerk):
+def test_case_list_pages_without_counting(client_as, applicant, item, clerk, settings):
+    single_household_rule_off(settings)
     cases = [case_submitted(applicant, item) for _ in range(21)]
     client = client_as(clerk)
     first = client.get(reverse("cases:case_list"))

@@ -113,7 +113,7 @@ def test_demo_grants_show_every_state(city):
 
 def test_demo_purposes_resolve_for_their_own_department_only(city):
     resources_load()
-    assert demo_purposes_load() == (2, 0)
+    assert demo_purposes_load() == (3, 0)
     assert demo_purposes_load() == (0, 0)
     year = timezone.localdate().year
     reference = f"YT-{year}-ZJJ-0001"

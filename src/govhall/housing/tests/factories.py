@@ -68,3 +68,58 @@ def housed(applicant: Any, item: Any, approver: Any, start: dt.date | None = Non
         actor=approver, choice=choice, start=start or dt.date(2026, 1, 1)
     )
     return services_lease.lease_sign(actor=applicant, lease=lease)
+
+
+def tenant(
+    regs: Any,
+    item: Any,
+    approver: Any,
+    *,
+    income: str = "20000",
+    size: int = 1,
+    lease: bool = False,
+) -> tuple[Any, Any]:
+    """A household in the registries (``analytics.tests.rules_factories``) whose applicant holds
+    a citizen account, put on the waiting list (and housed with ``lease=True``):
+    ``(user, entry)``."""
+    from govhall.accounts.tests.factories import CitizenFactory
+    from govhall.analytics.tests.rules_factories import household_put
+    from govhall.housing.models import WaitingEntry
+
+    key = household_put(
+        regs,
+        {
+            "家庭人数": str(size),
+            "各成员年收入(元)": ";".join([income] + ["0"] * (size - 1)),
+            "房产面积(平方米;按证)": "",
+            "车辆购置价(元)": "",
+            "企业注册资本(元)": "",
+            "户籍地区码": "341602",
+            "社保缴费月数": "0",
+        },
+    )
+    user = CitizenFactory(id_number=key, username=key)
+    if lease:
+        lease_row = housed(user, item, approver)
+        return user, WaitingEntry.objects.get(pk=lease_row.entry_id)
+    case = completed_case(user, item)
+    return user, services_list.waiting_entry_add_from_case(actor=approver, case=case)
+
+
+def income_raise(regs: Any, subject_key: str, amount: str) -> None:
+    """The tax registry's yearly load says the person now earns ``amount``."""
+    import io
+    import json
+
+    from govhall.exchange.models import Load
+    from govhall.exchange.services_ingest import records_ingest
+
+    row = {"subject_key": subject_key, "year": 2025, "annual_income": amount}
+    load = records_ingest(
+        actor=None,
+        resource=regs.resources["income_tax"],
+        stream=io.BytesIO(json.dumps([row]).encode()),
+        file_format="json",
+        source=Load.Source.SEED,
+    )
+    assert load.status == Load.Status.LOADED and load.rows_updated == 1

@@ -1,5 +1,6 @@
 """Two households choosing one unit at the same moment: one wins, the other gets 409; two
-payments of one bill at once: one payment."""
+payments of one bill at once: one payment; two applications naming one person submitted at
+once: one case."""
 
 from __future__ import annotations
 
@@ -51,3 +52,46 @@ def test_two_payments_of_one_bill_at_once(applicant, item, approver):
     assert sum(isinstance(r, Payment) for r in results) == 1, results
     assert sum(isinstance(r, errors.Conflict) for r in results) == 1, results
     assert Payment.objects.count() == 1
+
+
+def test_two_applications_naming_one_member_submitted_at_once(
+    applicant, other_applicant, housing_department, monkeypatch
+):
+    """Each submission waits (briefly) after looking for the other's case, so that without the
+    per-member lock both would look before either commits; with it the second looks after the
+    first committed and is refused."""
+    import contextlib
+    import threading
+
+    from govhall.cases import services_submit
+    from govhall.cases.models import Application, Case
+    from govhall.housing import submission
+    from govhall.housing.tests.test_submission import SPOUSE, item_with_members, ready
+
+    looked = threading.Barrier(2, timeout=3)
+    lookup = submission.open_application_of
+
+    def look_then_wait(*args, **kwargs):
+        found = lookup(*args, **kwargs)
+        # broken: the other submission is waiting for our lock; go on and commit
+        with contextlib.suppress(threading.BrokenBarrierError):
+            looked.wait()
+        return found
+
+    monkeypatch.setattr(submission, "open_application_of", look_then_wait)
+    item = item_with_members(housing_department)
+    drafts = [
+        (person, ready(person, item, [person.id_number, SPOUSE]))
+        for person in (applicant, other_applicant)
+    ]
+    results = _race(
+        *[
+            lambda p=p, a=a: services_submit.application_submit(
+                actor=p, application=Application(pk=a.pk)
+            )
+            for p, a in drafts
+        ]
+    )
+    assert sum(isinstance(r, Case) for r in results) == 1, results
+    assert sum(isinstance(r, errors.Conflict) for r in results) == 1, results
+    assert Case.objects.count() == 1

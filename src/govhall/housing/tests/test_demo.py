@@ -25,3 +25,30 @@ def test_demo_load_is_complete_and_idempotent(item, approver):
     assert states == ["paid", "unpaid", "unpaid"]
     assert housing_demo_load() == (0, 0)
     assert Unit.objects.count() == 40 and RentBill.objects.count() == 3
+
+
+def test_demo_load_ends_with_a_reverification_that_flags_the_first_tenant(regs, item, approver):
+    from govhall.analytics.tests.rules_factories import household_put
+    from govhall.housing.models import ReverificationFlag, ReverificationRun
+
+    eligible = {
+        "家庭人数": "1",
+        "各成员年收入(元)": "20000",
+        "房产面积(平方米;按证)": "",
+        "车辆购置价(元)": "",
+        "企业注册资本(元)": "",
+        "户籍地区码": "341602",
+        "社保缴费月数": "0",
+    }
+    for _ in range(5):
+        key = household_put(regs, eligible)
+        completed_case(CitizenFactory(id_number=key, username=key), item)
+    housing_demo_load()
+    run = ReverificationRun.objects.get()
+    assert (run.checked, run.flagged, run.eligible) == (5, 1, 4)
+    first = Lease.objects.filter(state=Lease.State.ACTIVE).order_by("pk").first()
+    flag = ReverificationFlag.objects.get()
+    assert flag.lease_id == first.pk and list(flag.failed) == ["income"]
+    assert "168000" in flag.reason
+    assert housing_demo_load() == (0, 0)
+    assert ReverificationRun.objects.count() == 1

@@ -61,8 +61,8 @@ def test_household_member_already_listed_is_409(applicant, other_applicant, item
 
 
 def test_already_housed_household_added_again_is_409(applicant, item, approver):
+    again = completed_case(applicant, item)  # completed before the household was housed
     housed(applicant, item, approver)
-    again = completed_case(applicant, item)
     with pytest.raises(errors.Conflict) as raised:
         services_list.waiting_entry_add_from_case(actor=approver, case=again)
     assert raised.value.code == "household_already_listed"
@@ -243,3 +243,39 @@ def test_arrears_inspection_and_exit(applicant, item, approver):
         services_lease.inspection_record(
             actor=approver, lease=lease, date=dt.date(2025, 4, 1), findings="x", outcome="ok"
         )
+
+
+def test_completing_a_housing_case_puts_the_household_on_the_waiting_list(
+    applicant, item, clerk, reviewer, approver
+):
+    from govhall.cases import services_actions as actions
+    from govhall.cases.tests.factories import case_accepted
+    from govhall.housing.models import WaitingEntry
+
+    case = case_accepted(applicant, clerk, item)
+    case = actions.case_decide(actor=reviewer, case=case, approve=True)
+    case = actions.case_decide(actor=approver, case=case, approve=True)
+    case = actions.case_complete(actor=clerk, case=case)
+    entry = WaitingEntry.objects.get(case=case)
+    assert entry.applicant_id == applicant.pk and entry.state == WaitingEntry.State.WAITING
+
+
+def test_a_household_already_listed_does_not_stop_the_completion(
+    applicant, item, clerk, reviewer, approver, settings
+):
+    # Two cases of one household (the submission rule is what normally prevents it).
+    settings.GOVHALL_HOUSING_ONE_APPLICATION = False
+    from govhall.cases import services_actions as actions
+    from govhall.cases.models import Case
+    from govhall.cases.tests.factories import case_accepted
+    from govhall.housing.models import WaitingEntry
+
+    case = case_accepted(applicant, clerk, item)
+    case = actions.case_decide(actor=reviewer, case=case, approve=True)
+    case = actions.case_decide(actor=approver, case=case, approve=True)
+    listed = services_list.waiting_entry_add_from_case(
+        actor=approver, case=completed_case(applicant, item)
+    )
+    case = actions.case_complete(actor=clerk, case=case)
+    assert Case.objects.get(pk=case.pk).status == Case.Status.COMPLETED
+    assert list(WaitingEntry.objects.values_list("pk", flat=True)) == [listed.pk]

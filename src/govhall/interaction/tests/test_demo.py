@@ -20,8 +20,9 @@ def _complete(applicant, item, clerk, reviewer, approver):
 
 
 def test_loader_rates_rectifies_and_asks_once(
-    monkeypatch, applicant, other_applicant, item, clerk, reviewer, approver, hotline
+    monkeypatch, applicant, other_applicant, item, clerk, reviewer, approver, hotline, settings
 ):
+    settings.GOVHALL_HOUSING_ONE_APPLICATION = False  # several cases of one applicant
     monkeypatch.setattr(demo, "RATED_SHARE", 1.0)
     monkeypatch.setattr(demo, "BAD_EVERY", 2)
     for person in (applicant, other_applicant, applicant, other_applicant, applicant):
