@@ -85,3 +85,34 @@ def flushed_db_posts(transactional_db) -> None:
     from govhall.organizations.services import posts_ensure
 
     posts_ensure()
+
+
+def login(page, live_server, user, password: str, next_url: str) -> None:
+    """Sign in on the portal's login page and land on ``next_url``."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/login/?next={next_url}")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(password)
+    page.locator("main form").get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}{next_url}")
+
+
+def case_act(
+    page_for, live_server, user, password: str, number: str, button: str, opinion="", before=None
+):
+    """One staff member opens the case, does ``before(page)`` (a look at the page first), writes
+    the opinion and presses one button."""
+    from django.urls import reverse
+    from playwright.sync_api import expect
+
+    page = page_for(1280, 900)
+    login(page, live_server, user, password, reverse("cases:case_detail", args=[number]))
+    if before is not None:
+        before(page)
+    actions = page.locator("#actions")
+    if opinion:
+        actions.locator("textarea").first.fill(opinion)
+    actions.get_by_role("button", name=button, exact=True).first.click()
+    expect(page.locator(".messages")).to_be_visible()
+    page.context.close()

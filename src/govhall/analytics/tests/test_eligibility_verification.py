@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from govhall.accounts.tests.factories import StaffFactory
 from govhall.analytics.tests.conftest import at
@@ -92,20 +91,9 @@ def test_another_item_shows_none(client_as, regs, applicant, clerk):
 
 
 def _task(case: Case, department, *, kind: str, lead: bool):
-    from govhall.cases.models import Task
+    from govhall.cases.tests.factories import task_open
 
-    return Task.objects.create(
-        case=case,
-        step="street" if lead else "joint",
-        step_name="街道审核" if lead else "并联审批",
-        kind=kind,
-        department=department,
-        post_id="review",
-        lead=lead,
-        opened_at=timezone.now(),
-        due_date=timezone.localdate(),
-        days=2,
-    )
+    return task_open(case, department, kind=kind, lead=lead)
 
 
 def test_a_step_department_reads_under_the_case_departments_grants(client_as, case):

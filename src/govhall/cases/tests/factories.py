@@ -77,3 +77,24 @@ def single_household_rule_off(settings: Any) -> None:
     """For tests that submit several cases of one applicant on the test item, which carries the
     公租房 item's name: the housing rule (one open application per household) would refuse them."""
     settings.GOVHALL_HOUSING_ONE_APPLICATION = False
+
+
+def task_open(case: Case, department: Any, *, kind: str, lead: bool, post: str = "review") -> Any:
+    """An open task of ``department`` on ``case``: a step of the case's own procedure
+    (``lead=True``, 街道审核) or a countersign participant's (``lead=False``, 并联审批)."""
+    from django.utils import timezone
+
+    from govhall.cases.models import Task
+
+    return Task.objects.create(
+        case=case,
+        step="street" if lead else "joint",
+        step_name="街道审核" if lead else "并联审批",
+        kind=kind,
+        department=department,
+        post_id=post,
+        lead=lead,
+        opened_at=timezone.now(),
+        due_date=timezone.localdate(),
+        days=2,
+    )

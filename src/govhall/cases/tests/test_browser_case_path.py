@@ -14,7 +14,7 @@ from govhall.cases.tests import test_views_portal as shared
 from govhall.cases.tests.factories import pdf_file
 from govhall.notifications.dispatch import notifications_dispatch
 from govhall.notifications.models import SmsMessage
-from govhall.tests.browser import SCREENS
+from govhall.tests.browser import SCREENS, case_act, login
 
 _media = shared._media
 registry = shared.registry
@@ -24,33 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushed_db_posts"),
 ]
-
-
-def _login(page, live_server, user, password, next_url: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(f"{live_server.url}/login/?next={next_url}")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(password)
-    page.locator("main form").get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{live_server.url}{next_url}")
-
-
-def _act(
-    page_for, live_server, user, password, number: str, button: str, opinion: str = ""
-) -> None:
-    """One staff member opens the case and presses one button."""
-    from playwright.sync_api import expect
-
-    page = page_for(1280, 900)
-    url = reverse("cases:case_detail", args=[number])
-    _login(page, live_server, user, password, url)
-    actions = page.locator("#actions")
-    if opinion:
-        actions.locator("textarea").first.fill(opinion)
-    actions.get_by_role("button", name=button, exact=True).first.click()
-    expect(page.locator(".messages")).to_be_visible()
-    page.context.close()
 
 
 def test_citizen_applies_and_the_case_runs_through_parallel_approval_to_delivery(
@@ -71,7 +44,7 @@ def test_citizen_applies_and_the_case_runs_through_parallel_approval_to_delivery
     letter = joint_item.materials.get(name="公共租赁住房申请承诺书")
     citizen = page_for(1280, 900)
     start = reverse("cases:apply_item", args=[joint_item.item.implementation_code])
-    _login(citizen, live_server, applicant, password, start)
+    login(citizen, live_server, applicant, password, start)
     citizen.get_by_role("button", name="开始申报").click()
     expect(citizen.locator("#fd-applicant-address")).to_have_value(shared.ADDRESS)
     citizen.locator("#fd-request-description").fill("申请公共租赁住房保障资格")
@@ -85,13 +58,13 @@ def test_citizen_applies_and_the_case_runs_through_parallel_approval_to_delivery
     expect(citizen.locator("#case-number")).to_be_visible()
     number = Case.objects.get().number
 
-    _act(page_for, live_server, clerk, password, number, "受理", "材料齐全,予以受理")
-    _act(page_for, live_server, reviewer, password, number, "同意", "符合条件")
-    _act(page_for, live_server, police_reviewer, password, number, "同意", "户籍信息属实")
-    _act(page_for, live_server, fire_reviewer, password, number, "同意", "无消防意见")
-    _act(page_for, live_server, approver, password, number, "准予许可", "准予")
-    _act(page_for, live_server, clerk, password, number, "办结")
-    _act(page_for, live_server, clerk, password, number, "确认送达")
+    case_act(page_for, live_server, clerk, password, number, "受理", "材料齐全,予以受理")
+    case_act(page_for, live_server, reviewer, password, number, "同意", "符合条件")
+    case_act(page_for, live_server, police_reviewer, password, number, "同意", "户籍信息属实")
+    case_act(page_for, live_server, fire_reviewer, password, number, "同意", "无消防意见")
+    case_act(page_for, live_server, approver, password, number, "准予许可", "准予")
+    case_act(page_for, live_server, clerk, password, number, "办结")
+    case_act(page_for, live_server, clerk, password, number, "确认送达")
 
     case = Case.objects.get(number=number)
     assert case.status == Case.Status.COMPLETED and case.on_time

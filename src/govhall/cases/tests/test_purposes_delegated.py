@@ -5,34 +5,18 @@ countersign participant reads under its own."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from govhall.accounts.tests.factories import StaffFactory
-from govhall.cases.models import Task
+from govhall.cases.tests.factories import task_open
 from govhall.exchange.purposes import PurposeRefused, purpose_resolve
 from govhall.organizations.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _task(case, department, *, kind: str, lead: bool) -> Task:
-    return Task.objects.create(
-        case=case,
-        step="street" if lead else "joint",
-        step_name="街道审核" if lead else "并联审批",
-        kind=kind,
-        department=department,
-        post_id="review",
-        lead=lead,
-        opened_at=timezone.now(),
-        due_date=timezone.localdate(),
-        days=2,
-    )
-
-
 def test_a_step_of_the_cases_procedure_reads_under_the_case_departments_grants(case):
     street = DepartmentFactory(name="花戏楼街道办事处")
-    _task(case, street, kind="review", lead=True)
+    task_open(case, street, kind="review", lead=True)
     reviewer = StaffFactory(department=street, posts=["review"])
     purpose = purpose_resolve(actor=reviewer, reference=case.number)
     assert purpose.department_id == street.pk
@@ -41,7 +25,7 @@ def test_a_step_of_the_cases_procedure_reads_under_the_case_departments_grants(c
 
 def test_a_countersign_participant_reads_under_its_own_grants(case):
     police = DepartmentFactory(name="公安局")
-    _task(case, police, kind="countersign", lead=False)
+    task_open(case, police, kind="countersign", lead=False)
     reviewer = StaffFactory(department=police, posts=["review"])
     purpose = purpose_resolve(actor=reviewer, reference=case.number)
     assert purpose.grants_of == police.pk

@@ -34,7 +34,7 @@ from govhall.housing.models import Choice, ReverificationFlag, WaitingEntry
 from govhall.housing.tests.factories import income_raise, stock
 from govhall.notifications.dispatch import notifications_dispatch
 from govhall.notifications.models import SmsMessage
-from govhall.tests.browser import SCREENS
+from govhall.tests.browser import SCREENS, case_act, login
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,49 +53,21 @@ HOUSEHOLD = {
 }
 
 
-def _login(page, live_server, user, password, next_url: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(f"{live_server.url}/login/?next={next_url}")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(password)
-    page.locator("main form").get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{live_server.url}{next_url}")
-
-
 def _verify_and_act(page_for, live_server, user, password, number, button, opinion, shot=""):
     """One staff member opens the case, runs the one-click verification (the eligibility
     explanation must say 符合条件) and presses one button."""
     from playwright.sync_api import expect
 
-    page = page_for(1280, 900)
-    _login(page, live_server, user, password, reverse("cases:case_detail", args=[number]))
-    page.get_by_role("link", name="一键核查").click()
-    section = page.locator(".eligibility-section")
-    expect(section).to_contain_text("符合条件")
-    expect(section.locator("tr[data-condition=income]")).to_contain_text("符合")
-    expect(section.locator("tr[data-condition=not_housed]")).to_contain_text("符合")
-    if shot:
-        page.screenshot(path=SCREENS / shot, full_page=True)
-    actions = page.locator("#actions")
-    if opinion:
-        actions.locator("textarea").first.fill(opinion)
-    actions.get_by_role("button", name=button, exact=True).first.click()
-    expect(page.locator(".messages")).to_be_visible()
-    page.context.close()
+    def verify(page) -> None:
+        page.get_by_role("link", name="一键核查").click()
+        section = page.locator(".eligibility-section")
+        expect(section).to_contain_text("符合条件")
+        expect(section.locator("tr[data-condition=income]")).to_contain_text("符合")
+        expect(section.locator("tr[data-condition=not_housed]")).to_contain_text("符合")
+        if shot:
+            page.screenshot(path=SCREENS / shot, full_page=True)
 
-
-def _act(page_for, live_server, user, password, number, button, opinion=""):
-    from playwright.sync_api import expect
-
-    page = page_for(1280, 900)
-    _login(page, live_server, user, password, reverse("cases:case_detail", args=[number]))
-    actions = page.locator("#actions")
-    if opinion:
-        actions.locator("textarea").first.fill(opinion)
-    actions.get_by_role("button", name=button, exact=True).first.click()
-    expect(page.locator(".messages")).to_be_visible()
-    page.context.close()
+    case_act(page_for, live_server, user, password, number, button, opinion, before=verify)
 
 
 def test_a_household_applies_is_verified_at_three_levels_housed_and_reverified(
@@ -123,7 +95,7 @@ def test_a_household_applies_is_verified_at_three_levels_housed_and_reverified(
     # The citizen applies: the form comes prefilled, the letter is generated with their data.
     citizen = page_for(1280, 900)
     start = reverse("cases:apply_item", args=[version.item.implementation_code])
-    _login(citizen, live_server, citizen_user, password, start)
+    login(citizen, live_server, citizen_user, password, start)
     citizen.get_by_role("button", name="开始申报").click()
     citizen.locator("#fd-request-description").fill("申请公共租赁住房保障资格")
     for field, value in (("#fd-applicant-address", "花戏楼街道白布社区3号"),):
@@ -161,8 +133,8 @@ def test_a_household_applies_is_verified_at_three_levels_housed_and_reverified(
     notice = Case.objects.get(number=number).publicity.get()
     assert publicity_close_due(today=add_working_days(notice.ends_on, 1)) == 1
 
-    _act(page_for, live_server, approver, password, number, "准予许可", "准予")
-    _act(page_for, live_server, clerk, password, number, "办结")
+    case_act(page_for, live_server, approver, password, number, "准予许可", "准予")
+    case_act(page_for, live_server, clerk, password, number, "办结")
     assert Case.objects.get(number=number).status == Case.Status.COMPLETED
     entry = WaitingEntry.objects.get(case__number=number)  # listed by the completion
 
@@ -194,7 +166,7 @@ def test_a_household_applies_is_verified_at_three_levels_housed_and_reverified(
     # The tax registry says the income rose: the yearly re-verification flags the household.
     income_raise(regs, key, "150000")
     staff = page_for(1280, 900)
-    _login(staff, live_server, approver, password, reverse("housing:reverification_runs"))
+    login(staff, live_server, approver, password, reverse("housing:reverification_runs"))
     staff.get_by_role("button", name="立即核查").click()
     expect(staff.locator("main")).to_contain_text("家庭人均年收入低于标准")
     staff.screenshot(path=SCREENS / "housing-reverification-1280.png", full_page=True)
