@@ -89,12 +89,12 @@ def _generate_postgres(tasks: int) -> int:
                 applicant_id, applicant_name, applicant_key, channel, status, step, revision,
                 instant, received_at, correction_due, correction_requested, deemed_accepted,
                 clock_start, promised_days, statutory_days, extension_days, stopped_days,
-                due_date, result_name, delivery_method, delivery_address)
+                due_date, result_name, delivery_method, delivery_address, residence_code)
             SELECT now(), now(), %s || lpad(a.id::text, 12, '0'), '000000', a.id, a.item_id,
                 a.version_id, %s, d.id, d.region, a.applicant_id, %s, '', 'pc', 'processing',
                 'review', 1, false, now() - (a.id %% 60) * interval '1 day',
                 current_date, false, false, current_date - (a.id %% 60)::int, 20, 20, 0, 0,
-                current_date - (a.id %% 60)::int + 28, '', 'pickup', ''
+                current_date - (a.id %% 60)::int + 28, '', 'pickup', '', ''
             FROM cases_application a
             JOIN (SELECT u.id, u.region, u.n - 1 AS slot
                   FROM unnest(%s::bigint[], %s::varchar[]) WITH ORDINALITY AS u(id, region, n)) d
