@@ -64,8 +64,14 @@ def action_label(action: str) -> str:
 
 
 def case_lock(case: Case) -> Case:
-    """The case row, locked for this transaction and freshly read."""
-    return Case.objects.select_for_update().select_related("department", "version").get(pk=case.pk)
+    """The case row, locked for this transaction and freshly read. Only the case row: the
+    department and item version read with it stay unlocked (``of``), so that actions on the
+    cases of one department or item do not queue behind each other."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("department", "version")
+        .get(pk=case.pk)
+    )
 
 
 def require_action(case: Case, action: str) -> None:

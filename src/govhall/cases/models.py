@@ -207,6 +207,8 @@ class Case(BaseModel):
                 fields=["department", "status", "-received_at"], name="cases_case_dept_idx"
             ),
             models.Index(fields=["applicant", "-received_at"], name="cases_case_applicant_idx"),
+            # Open cases of one item by name (the 公租房 one-application-per-household check).
+            models.Index(fields=["item_name", "status"], name="cases_case_item_status_idx"),
         ]
 
     def __str__(self) -> str:

@@ -470,7 +470,9 @@ def application_prereview_decide(
     """The window clerk's pre-review: passed (the applicant may submit) or returned with what to
     change."""
     application = (
-        Application.objects.select_for_update().select_related("item").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=application.pk)
     )
     if not can_prereview(actor, application):
         raise errors.NotFound(_("申请不存在。"), code="application_not_found")

@@ -110,7 +110,7 @@ def _residence_from_registry(case: Case, process: Any) -> None:
 def application_submit(*, actor: Any, application: Application) -> Case:
     """Submit: validate everything, create the case, open the acceptance step."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("version", "item__department", "applicant")
         .defer(*(f"version__{name}" for name in HEAVY_VERSION_FIELDS))
         .filter(pk=application.pk)

@@ -160,7 +160,7 @@ def _notify_department(rectification: Rectification, evaluation: Evaluation) -> 
 
 def _lock(rectification: Rectification) -> Rectification:
     return (
-        Rectification.objects.select_for_update()
+        Rectification.objects.select_for_update(of=("self",))
         .select_related("department")
         .get(pk=rectification.pk)
     )
