@@ -13,3 +13,7 @@ class HousingConfig(AppConfig):
 
         register_submission_check(housing_submission_check)
         register_completion_hook(waiting_entry_on_completion)
+
+        from govhall.housing import deadlines
+
+        deadlines.register()

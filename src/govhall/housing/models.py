@@ -407,6 +407,8 @@ class ReverificationFlag(models.Model):
     decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     opinion = models.TextField(_("复核意见"), blank=True)
     review_case = models.CharField(_("复核办件编号"), max_length=40, blank=True)
+    # the decision is due within GOVHALL_HOUSING_REVIEW_DAYS working days (电子监察 watches it)
+    due_date = models.DateField(_("复核期限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("动态核查预警")

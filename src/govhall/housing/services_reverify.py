@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core import errors
 from govhall.core.audit import audit_record
+from govhall.core.calendar import add_working_days
 from govhall.exchange.models import AccessLogEntry, Purpose
 from govhall.housing import permissions
 from govhall.housing.models import (
@@ -53,6 +54,7 @@ from govhall.housing.tenancy import TENANCY_RESOURCE, WAITING, tenancy_push
 logger = logging.getLogger(__name__)
 
 PURPOSE_MARK = "动态核查"
+REVIEW_DAYS = 15  # working days to decide a flag (GOVHALL_HOUSING_REVIEW_DAYS)
 KEEP, TERMINATE = "keep", "terminate"
 OP_TEXT = {
     "lt": "低于",
@@ -233,6 +235,9 @@ def _classify(
     flags: list[ReverificationFlag] = []
     unknown: list[int] = []
     counts = {"eligible": 0, "already_open": 0}
+    due = add_working_days(
+        timezone.localdate(), getattr(settings, "GOVHALL_HOUSING_REVIEW_DAYS", REVIEW_DAYS)
+    )
     for row in population:
         verdict, conditions = _verdict(results.get(row["key"], {}), ignored)
         if verdict == "eligible":
@@ -252,6 +257,7 @@ def _classify(
                     failed=failed,
                     conditions=conditions,
                     reason=reason_text(failed),
+                    due_date=due,
                 )
             )
     return flags, unknown, counts

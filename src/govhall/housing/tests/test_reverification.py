@@ -197,3 +197,22 @@ def test_tenancy_conditions_are_left_out():
     }
     assert reverify._verdict(row, {"not_housed"})[0] == "eligible"
     assert reverify._verdict({"outcome": "invalid"}, set())[0] == "unknown"
+
+
+def test_an_undecided_flag_past_its_due_date_raises_a_supervision_card(city, approver):
+    from django.utils import timezone
+
+    from govhall.core.calendar import add_working_days
+    from govhall.supervision.models import Alert
+    from govhall.supervision.sweep import supervision_sweep
+
+    reverify.reverification_run(actor=approver)
+    flag = ReverificationFlag.objects.get()
+    assert flag.due_date == add_working_days(timezone.localdate(), reverify.REVIEW_DAYS)
+    supervision_sweep(today=add_working_days(flag.due_date, 3), notify=False)
+    alerts = Alert.objects.filter(source="reverification", source_id=flag.pk)
+    assert set(alerts.values_list("level", flat=True)) >= {"red"}  # three working days late
+    assert {(a.department_id, a.case_id) for a in alerts} == {(flag.entry.case.department_id, None)}
+    reverify.reverification_decide(actor=approver, flag=flag, decision="keep", opinion="已核实。")
+    supervision_sweep(today=add_working_days(flag.due_date, 4), notify=False)
+    assert not alerts.filter(state=Alert.State.OPEN).exists()
