@@ -13,12 +13,11 @@ from rest_framework.views import APIView
 
 from govhall.analytics.models import PushRound
 from govhall.analytics.rules import rule_set_get
+from govhall.analytics.selectors_push import push_round_get, push_round_list
 from govhall.analytics.services_push import (
     push_opt_out_set,
     push_preferences,
     push_round_counts,
-    push_round_get,
-    push_round_list,
     push_round_start,
 )
 from govhall.api.pagination import PageNumberPagination

@@ -30,7 +30,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,13 +39,12 @@ from govhall.accounts import permissions as account_permissions
 from govhall.accounts.models import User
 from govhall.analytics.models import PushInvitation, PushOptOut, PushRound
 from govhall.analytics.rules import ELIGIBLE, RULES_DIR, parameters_in_force, rule_set_get
+from govhall.analytics.selectors_push import PUSH_POSTS, can_start_push
 from govhall.analytics.services_eligibility import eligibility_population
 from govhall.cases.models import OPEN_STATUSES, Application, Case
-from govhall.cases.permissions import is_supervisor
 from govhall.catalog.models import Item
 from govhall.core import errors
 from govhall.core.audit import audit_record
-from govhall.core.identifiers import region_prefix
 from govhall.core.jobs import job_enqueue
 from govhall.notifications.models import Notification
 from govhall.notifications.services import NotificationSpec, notification_enqueue_many
@@ -53,7 +52,6 @@ from govhall.organizations.models import Post
 
 JOB_KIND = "analytics.push_round_run"
 EVENT = "analytics.push"
-PUSH_POSTS = {Post.REVIEW, Post.APPROVAL}
 APPLIED_STATUSES = [*OPEN_STATUSES, Case.Status.COMPLETED]
 IN_PROGRESS = [
     Application.State.DRAFT,
@@ -64,55 +62,6 @@ CHUNK = 5000  # keys per query: two IN lists stay under SQLite's 32766 parameter
 MESSAGE_MAX = 300
 # The item each rule set invites to, by the name of its published guide.
 PUSH_ITEMS = {"public_rental_housing": ("GOVHALL_HOUSING_ITEM_NAME", "公共租赁住房保障资格申请")}
-
-
-# --- who -----------------------------------------------------------------------------------------
-
-
-def can_start_push(actor: Any, item: Item) -> bool:
-    """Staff of the item's department holding the review or approval post."""
-    return account_permissions.acts_for_department(actor, item.department_id) and bool(
-        account_permissions.post_codes(actor) & PUSH_POSTS
-    )
-
-
-def push_round_visibility(actor: Any) -> Q | None:
-    """Rounds the actor may read: administrators all, supervisors their region's, review and
-    approval staff their department's; None for everybody else."""
-    if account_permissions.is_system_admin(actor):
-        return Q()
-    if not account_permissions.is_department_staff(actor):
-        return None
-    if is_supervisor(actor):
-        return Q(department__region__code__startswith=region_prefix(actor.department.region_id))
-    if account_permissions.post_codes(actor) & PUSH_POSTS:
-        return Q(department_id=actor.department_id)
-    return None
-
-
-def can_view_push(actor: Any) -> bool:
-    return push_round_visibility(actor) is not None
-
-
-# --- reads ---------------------------------------------------------------------------------------
-
-
-def push_round_list(*, actor: Any) -> QuerySet[PushRound]:
-    scope = push_round_visibility(actor)
-    if scope is None:
-        raise errors.PermissionDenied(
-            _("只有事项主管部门审核、审批岗位的工作人员和监察人员可以查看精准推送。"),
-            code="not_push_staff",
-        )
-    return PushRound.objects.filter(scope).select_related("item", "department", "created_by")
-
-
-def push_round_get(*, actor: Any, round_id: int) -> PushRound:
-    """One round; 404 when missing or outside the actor's scope."""
-    found = push_round_list(actor=actor).filter(pk=round_id).first()
-    if found is None:
-        raise errors.NotFound(_("未找到该推送批次。"))
-    return found
 
 
 def push_item_default(rule_set: str) -> Item | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from govhall.analytics import selectors_push
 from govhall.analytics import services_push as services
 from govhall.analytics.rules import rule_set_get
 from govhall.core import errors
@@ -50,7 +51,9 @@ class StartForm(forms.Form):
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def push(request: HttpRequest) -> HttpResponse:
-    rounds = services.push_round_list(actor=request.user)  # 403 for those who may not see push
+    rounds = selectors_push.push_round_list(
+        actor=request.user
+    )  # 403 for those who may not see push
     item = services.push_item_default(RULE_SET)
     form = StartForm(request.POST or None, initial={"message": services.default_message(RULE_SET)})
     status = 200
@@ -76,7 +79,7 @@ def push(request: HttpRequest) -> HttpResponse:
     context = {
         "definition": rule_set_get(RULE_SET),
         "item": item,
-        "can_start": item is not None and services.can_start_push(request.user, item),
+        "can_start": item is not None and selectors_push.can_start_push(request.user, item),
         "form": form,
         "page": Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page")),
     }
@@ -87,7 +90,7 @@ def push(request: HttpRequest) -> HttpResponse:
 
 @workbench_view
 def push_round(request: HttpRequest, round_id: int) -> HttpResponse:
-    row = services.push_round_get(actor=request.user, round_id=round_id)
+    row = selectors_push.push_round_get(actor=request.user, round_id=round_id)
     context = {"round": row, "definition": rule_set_get(row.rule_set)}
     if request.headers.get("HX-Request"):
         return render(request, "analytics/_push_round_status.html", context)

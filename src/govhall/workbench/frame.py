@@ -61,7 +61,7 @@ WORKBENCH_NAV = [
     Entry(
         "analytics:push",
         gettext_lazy("精准推送"),
-        visible_if="govhall.analytics.services_push.can_view_push",
+        visible_if="govhall.analytics.selectors_push.can_view_push",
     ),
     Entry(
         "licenses:workbench_list",
