@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from govhall.accounts import permissions as account_permissions
 from govhall.analytics.models import PushRound
-from govhall.cases.permissions import is_supervisor
+from govhall.cases.permissions import department_rows_visibility
 from govhall.catalog.models import Item
 from govhall.core import errors
-from govhall.core.identifiers import region_prefix
 from govhall.organizations.models import Post
 
 PUSH_POSTS = {Post.REVIEW, Post.APPROVAL}
@@ -33,15 +32,7 @@ def can_start_push(actor: Any, item: Item) -> bool:
 def push_round_visibility(actor: Any) -> Q | None:
     """Rounds the actor may read: administrators all, supervisors their region's, review and
     approval staff their department's; None for everybody else."""
-    if account_permissions.is_system_admin(actor):
-        return Q()
-    if not account_permissions.is_department_staff(actor):
-        return None
-    if is_supervisor(actor):
-        return Q(department__region__code__startswith=region_prefix(actor.department.region_id))
-    if account_permissions.post_codes(actor) & PUSH_POSTS:
-        return Q(department_id=actor.department_id)
-    return None
+    return department_rows_visibility(actor, posts=PUSH_POSTS)
 
 
 def can_view_push(actor: Any) -> bool:

@@ -32,6 +32,21 @@ def is_supervisor(actor: Any) -> bool:
     return account_permissions.holds_post(actor, Post.SUPERVISION)
 
 
+def department_rows_visibility(actor: Any, *, posts: set[str] | None = None) -> Q | None:
+    """A filter on rows that carry a ``department``: administrators all, supervisors their
+    region's, other staff their own department's (only those holding one of ``posts`` when
+    given); None for everybody else."""
+    if account_permissions.is_system_admin(actor):
+        return Q()
+    if not account_permissions.is_department_staff(actor):
+        return None
+    if is_supervisor(actor):
+        return Q(department__region__code__startswith=region_prefix(actor.department.region_id))
+    if posts is None or account_permissions.post_codes(actor) & posts:
+        return Q(department_id=actor.department_id)
+    return None
+
+
 def case_visibility(actor: Any) -> Q | None:
     """A filter on Case for what the actor may see; None = nothing at all.
 

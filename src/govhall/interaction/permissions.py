@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from govhall.accounts import permissions as account_permissions
 from govhall.accounts.models import User
+from govhall.cases.permissions import department_rows_visibility
 from govhall.core.identifiers import region_prefix
 from govhall.organizations.models import Post
 
@@ -58,13 +59,7 @@ def can_review_appeal(actor: Any, rectification: Any) -> bool:
 
 def rectification_visibility(actor: Any) -> Q | None:
     """Filter on Rectification; None = nothing."""
-    if account_permissions.is_system_admin(actor):
-        return Q()
-    if not account_permissions.is_department_staff(actor):
-        return None
-    if is_supervisor(actor):
-        return Q(department__region__code__startswith=region_prefix(actor.department.region_id))
-    return Q(department_id=actor.department_id)
+    return department_rows_visibility(actor)
 
 
 def ticket_visibility(actor: Any) -> Q | None:
